@@ -1,0 +1,37 @@
+# The two commands a new user runs: `make run` (the demo) and `make test` (lint, types, layers, tests).
+# Each bootstraps what it needs: a virtual environment from requirements.lock, and Debian packages.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check pytest lock docs bench clean
+
+run: $(STAMP)
+	$(BIN)/immunospine demo
+
+test: $(STAMP)
+	scripts/check
+	scripts/test
+
+check: $(STAMP)
+	scripts/check
+
+pytest: $(STAMP)
+	scripts/test
+
+$(STAMP): requirements.lock pyproject.toml scripts/install
+	scripts/install
+	touch $(STAMP)
+
+lock:
+	uv pip compile pyproject.toml --extra all --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements.lock
+
+docs: $(STAMP)
+	$(BIN)/python -m immunospine.docsgen --write
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage*

@@ -1,0 +1,54 @@
+"""The ``immunospine`` command line: thin wrappers that parse, call a service and print.
+
+Only this package exits: ``main`` turns ``ImmunospineError`` into a message on standard error and
+the error's exit code (2 for bad input), with nothing on standard output.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from immunospine.errors import ImmunospineError
+
+app = typer.Typer(
+    name="immunospine",
+    help="Decision support for chronic back pain that may have an autoimmune cause. "
+    "Supports decisions; never a diagnosis.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    # One line per command module; each module adds its commands to ``app``.
+    from immunospine.cli import calc, demo  # noqa: F401
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``immunospine`` script; returns the exit code."""
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except ImmunospineError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        sys.stderr.write("Aborted.\n")
+        return 130
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show(file=sys.stderr)
+            return exc.exit_code
+        raise
+    return 0
+
+
+def run() -> None:  # pragma: no cover - console-script shim
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""immunospine.cohort (see house-style §7.2)."""

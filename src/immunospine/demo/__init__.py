@@ -1,0 +1,1 @@
+"""immunospine.demo (see house-style §7.2)."""

@@ -1,0 +1,152 @@
+"""The one exception tree of immunospine, and where each branch goes at the boundaries.
+
+    ImmunospineError
+    ├── InputError          bad clinical or user input              → HTTP 422, CLI exit 2
+    │   └── UnitError       a value in the wrong unit
+    ├── KnowledgeError      unknown calculator, criteria or version  → HTTP 404, CLI exit 2
+    ├── NotFound            unknown patient or record id             → HTTP 404, CLI exit 1
+    ├── StorageError        the patient database failed              → HTTP 503, CLI exit 1
+    ├── CohortError         an OMOP backend failed; carries ``sql``  → HTTP 500, CLI exit 1
+    │   └── OmopSchemaError a missing table or column, named         → CLI exit 2
+    ├── FhirError           a FHIR resource could not be mapped      → HTTP 422, CLI exit 2
+    └── MissingExtraError   an optional dependency is not installed  → CLI exit 2
+
+Library code raises these and never exits; only ``immunospine.cli`` turns them into exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ImmunospineError(Exception):
+    """Base of every error immunospine raises on purpose."""
+
+    exit_code = 1
+    http_status = 500
+
+
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One problem with one input field: where it is, what was received, what is allowed."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    code: str = "invalid"
+    value: Any = None
+    has_value: bool = False
+
+    @property
+    def field(self) -> str:
+        """Dotted path of the field, e.g. ``findings.hla_b27`` or ``items[3]``."""
+        out = ""
+        for part in self.loc:
+            if isinstance(part, int):
+                out += f"[{part}]"
+            else:
+                out += ("." if out else "") + part
+        return out or "(input)"
+
+    def as_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "loc": list(self.loc),
+            "field": self.field,
+            "code": self.code,
+            "msg": self.msg,
+        }
+        if self.has_value:
+            d["value"] = self.value
+        return d
+
+
+@dataclass(eq=False)
+class InputError(ImmunospineError, ValueError):
+    """Input that breaks a rule: names the field, the value received and what is allowed."""
+
+    message: str
+    problems: Sequence[FieldProblem] = field(default_factory=tuple)
+
+    exit_code = 2
+    http_status = 422
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return self.message
+
+    @classmethod
+    def single(
+        cls,
+        loc: tuple[str | int, ...] | str,
+        msg: str,
+        value: Any = None,
+        *,
+        code: str = "invalid",
+        has_value: bool = True,
+        context: str = "",
+    ) -> InputError:
+        """An error about one field; ``context`` (e.g. the calculator name) prefixes the message."""
+        loc_t: tuple[str | int, ...] = (loc,) if isinstance(loc, str) else loc
+        problem = FieldProblem(loc_t, msg, code, value, has_value)
+        head = f"{context}: " if context else ""
+        shown = f" = {value!r}" if has_value else ""
+        return cls(f"{head}{problem.field}{shown}: {msg}", (problem,))
+
+
+class UnitError(InputError):
+    """A value given in a unit the field does not take (CRP in mg/dL where mg/L is asked)."""
+
+
+class KnowledgeError(ImmunospineError, LookupError):
+    """An unknown calculator, criteria set or knowledge item."""
+
+    exit_code = 2
+    http_status = 404
+
+
+class NotFound(ImmunospineError, LookupError):
+    """A patient, assessment or other record that does not exist."""
+
+    http_status = 404
+
+
+class StorageError(ImmunospineError):
+    """The patient database could not do what was asked."""
+
+    http_status = 503
+
+
+class CohortError(ImmunospineError):
+    """A population query failed; ``sql`` holds the statement when there is one."""
+
+    def __init__(self, message: str, *, sql: str | None = None) -> None:
+        super().__init__(message)
+        self.sql = sql
+
+
+class OmopSchemaError(CohortError):
+    """An OMOP table or column is missing or has the wrong type; the message names it."""
+
+    exit_code = 2
+
+
+class FhirError(ImmunospineError):
+    """A FHIR resource or bundle could not be read or written."""
+
+    exit_code = 2
+    http_status = 422
+
+
+class MissingExtraError(ImmunospineError, ImportError):
+    """An optional dependency is missing; the message says which extra to install."""
+
+    exit_code = 2
+
+    def __init__(self, extra: str, *, feature: str) -> None:
+        super().__init__(
+            f"{feature} needs optional dependencies: pip install 'immunospine[{extra}]'"
+        )
+        self.extra = extra

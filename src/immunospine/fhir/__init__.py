@@ -1,0 +1,1 @@
+"""immunospine.fhir (see house-style §7.2)."""

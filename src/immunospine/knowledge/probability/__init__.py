@@ -1,0 +1,1 @@
+"""Probability of the knowledge core; one calculator per module, each exposing SPEC."""

@@ -1,0 +1,1 @@
+"""Reasoning of the knowledge core; one calculator per module, each exposing SPEC."""

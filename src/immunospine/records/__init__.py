@@ -1,0 +1,1 @@
+"""immunospine.records (see house-style §7.2)."""

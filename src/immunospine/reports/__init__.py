@@ -1,0 +1,1 @@
+"""immunospine.reports (see house-style §7.2)."""

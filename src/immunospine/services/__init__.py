@@ -1,0 +1,1 @@
+"""Use-cases: the only thing the faces (CLI, API, web) call."""

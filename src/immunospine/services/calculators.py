@@ -1,0 +1,113 @@
+"""Calculator use-cases shared by every face: score one, describe the catalogue, read JSON inputs."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from immunospine.errors import InputError
+from immunospine.knowledge import Result, catalogue, get_calculator
+from immunospine.knowledge._spec import CalculatorSpec
+from immunospine.knowledge.registry import calculate, validate_inputs
+
+__all__ = [
+    "calculate",
+    "describe",
+    "describe_all",
+    "get_calculator_or_error",
+    "parse_json_object",
+    "score_json",
+]
+
+
+def describe(spec: CalculatorSpec) -> dict[str, Any]:
+    """One catalogue entry as JSON: name, version, citation, input schema and bands."""
+    bands = None
+    if spec.bands is not None:
+        bands = [
+            {
+                "category": b.label,
+                "lower": None if math.isinf(b.lo) else b.lo,
+                "lower_inclusive": b.lo_inclusive,
+                "upper": None if math.isinf(b.hi) else b.hi,
+                "upper_inclusive": b.hi_inclusive,
+            }
+            for b in spec.bands.bands
+        ]
+    return {
+        "name": spec.name,
+        "version": spec.version,
+        "title": spec.title,
+        "kind": spec.kind,
+        "categories": list(spec.categories),
+        "bands": bands,
+        "score_range": list(spec.score_range) if spec.score_range else None,
+        "interpretation": spec.interpretation,
+        "citation": spec.citation,
+        "references": [
+            {"citation": r.citation, "doi": r.doi, "pmid": r.pmid} for r in spec.references
+        ],
+        "unverified": list(spec.unverified),
+        "input_schema": spec.inputs.model_json_schema(),
+        "batch": spec.batch_score is not None,
+    }
+
+
+def describe_all() -> list[dict[str, Any]]:
+    return [describe(spec) for spec in catalogue()]
+
+
+def parse_json_object(text: str, *, source: str = "input") -> dict[str, Any]:
+    """Parse a JSON object strictly (``NaN``/``Infinity`` are refused, duplicate keys too)."""
+
+    def _no_constants(token: str) -> Any:
+        raise InputError.single(
+            (),
+            f"{token} is not a number that JSON allows",
+            token,
+            context=source,
+            code="invalid_number",
+        )
+
+    def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise InputError.single(
+                    (key,), "is given twice", value, context=source, code="duplicate_key"
+                )
+            out[key] = value
+        return out
+
+    try:
+        value = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise InputError.single(
+            (),
+            f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})",
+            context=source,
+            has_value=False,
+            code="invalid_json",
+        ) from None
+    if not isinstance(value, dict):
+        raise InputError.single(
+            (),
+            f"must be a JSON object, got {type(value).__name__}",
+            context=source,
+            has_value=False,
+            code="not_an_object",
+        )
+    return value
+
+
+def get_calculator_or_error(name: str) -> CalculatorSpec:
+    """The spec called ``name`` (``KnowledgeError`` listing known names otherwise)."""
+    return get_calculator(name)
+
+
+def score_json(name: str, text: str) -> Result:
+    """Score ``name`` from a JSON object given as text (the CLI's and API's path)."""
+    spec = get_calculator(name)
+    inputs = parse_json_object(text, source=name)
+    return spec.compute(validate_inputs(spec, inputs))

@@ -1,0 +1,1 @@
+"""immunospine.storage (see house-style §7.2)."""

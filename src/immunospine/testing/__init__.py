@@ -1,0 +1,1 @@
+"""Helpers shared by the test suite and by plugin authors: literature cases kept as data."""
