@@ -77,7 +77,7 @@ class Bands:
 def bands_from_cutoffs(
     labels: tuple[str, ...], cutoffs: tuple[float, ...], *, upper_inclusive: tuple[bool, ...]
 ) -> Bands:
-    """Bands from ascending cut-offs; ``upper_inclusive[i]``: cut-off i belongs to the lower band."""
+    """Bands from ascending cut-offs; ``upper_inclusive[i]``: cut-off i is in the lower band."""
     if len(labels) != len(cutoffs) + 1 or len(upper_inclusive) != len(cutoffs):
         raise ValueError("need one more label than cut-offs and one flag per cut-off")
     edges = (-math.inf, *cutoffs, math.inf)

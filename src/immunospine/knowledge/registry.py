@@ -80,7 +80,7 @@ def calculate(name: str, /, **inputs: Any) -> Result:
 
 
 def input_error_from(context: str, model: type[Any], exc: ValidationError) -> InputError:
-    """Translate pydantic's errors into our ``InputError``: field, value received, what is allowed."""
+    """Translate pydantic's errors into an ``InputError``: field, value, what is allowed."""
     problems = []
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])

@@ -1,4 +1,4 @@
-"""Calculator use-cases shared by every face: score one, describe the catalogue, read JSON inputs."""
+"""Calculator use-cases shared by every face: score, describe the catalogue, read JSON."""
 
 from __future__ import annotations
 

@@ -10,10 +10,13 @@ A case file holds ``[[case]]`` tables::
     expect = { score = 5.2, tolerance = 1e-9, category = "high", verdict = "met" }
     # or, for input that must be refused:
     expect_error = { field = "q2" }
+
+TOML has no null: a case whose inputs need ``null`` gives them as JSON text in ``inputs_json``.
 """
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +33,7 @@ class Case:
     expect_error: dict[str, Any] | None = None
 
 
-_ALLOWED = {"id", "source", "calculator", "inputs", "expect", "expect_error"}
+_ALLOWED = {"id", "source", "calculator", "inputs", "inputs_json", "expect", "expect_error"}
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -48,7 +51,9 @@ def load_cases(path: Path) -> list[Case]:
                 id=raw["id"],
                 source=raw["source"],
                 calculator=raw.get("calculator", path.stem),
-                inputs=raw.get("inputs", {}),
+                inputs=json.loads(raw["inputs_json"])
+                if "inputs_json" in raw
+                else raw.get("inputs", {}),
                 expect=raw.get("expect", {}),
                 expect_error=raw.get("expect_error"),
             )
