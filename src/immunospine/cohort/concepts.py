@@ -1,0 +1,306 @@
+"""Concept sets as data, and what a measurement value means.
+
+Concept sets live in ``cohort/data/concept_sets/<name>.toml``, one file per set, each concept with
+its provenance (``source``) and whether its id was checked against an OHDSI vocabulary artefact
+(``verified``). Ids that could not be resolved are *local placeholders* (>= 2,000,000,000, the OMOP
+range for local concepts) marked ``verified = false``. The evidence is in
+``omop-and-data.md §1.2``.
+
+    >>> cs = concept_set("crp")
+    >>> 3020460 in cs.ids
+    True
+
+With a ``concept_ancestor`` table, :meth:`ConceptSet.expand` adds every descendant of the included
+concepts (when the set allows descendants) and drops the excluded ones.
+
+The measurement rules (:data:`HLA_B27_RULE`, :data:`CRP_RULE`, :data:`ESR_RULE`) are the reference
+implementation; the case-finding engine's Ibis translation must agree with them.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from immunospine.errors import CohortError, InputError, KnowledgeError
+
+Domain = Literal["condition", "drug", "measurement", "procedure", "observation", "meas_value"]
+
+#: Where each domain's concept ids live in OMOP CDM 5.4: (table, concept column).
+DOMAIN_COLUMNS: dict[str, tuple[str, str]] = {
+    "condition": ("condition_occurrence", "condition_concept_id"),
+    "drug": ("drug_exposure", "drug_concept_id"),
+    "measurement": ("measurement", "measurement_concept_id"),
+    "procedure": ("procedure_occurrence", "procedure_concept_id"),
+    "observation": ("observation", "observation_concept_id"),
+    "meas_value": ("measurement", "value_as_concept_id"),
+}
+
+#: First id of the OMOP range for local (site-defined) concepts; placeholders sit above it.
+LOCAL_CONCEPT_MIN = 2_000_000_000
+
+
+class _ConceptFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: int = Field(gt=0, le=2_147_483_647)
+    name: str = Field(min_length=1)
+    vocabulary: str = Field(min_length=1)
+    code: str | None = None
+    verified: bool
+    source: str = Field(min_length=1)
+    exclude: bool = False
+
+
+class _ConceptSetFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+    domain: Domain
+    include_descendants: bool
+    description: str = ""
+    concept: tuple[_ConceptFile, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """One concept of a set, with where its id comes from."""
+
+    id: int
+    name: str
+    vocabulary: str
+    code: str | None
+    verified: bool
+    source: str
+    exclude: bool = False
+
+    @property
+    def placeholder(self) -> bool:
+        """True for a local stand-in id that must be replaced after an Athena look-up."""
+        return self.id >= LOCAL_CONCEPT_MIN
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptSet:
+    """A named set of OMOP concept ids with provenance per concept."""
+
+    name: str
+    title: str
+    domain: str
+    include_descendants: bool
+    description: str
+    concepts: tuple[Concept, ...]
+
+    @property
+    def ids(self) -> frozenset[int]:
+        """The included concept ids (before any descendant expansion)."""
+        return frozenset(c.id for c in self.concepts if not c.exclude)
+
+    @property
+    def excluded_ids(self) -> frozenset[int]:
+        return frozenset(c.id for c in self.concepts if c.exclude)
+
+    @property
+    def unverified(self) -> tuple[Concept, ...]:
+        return tuple(c for c in self.concepts if not c.verified)
+
+    @property
+    def table(self) -> str:
+        return DOMAIN_COLUMNS[self.domain][0]
+
+    @property
+    def concept_column(self) -> str:
+        return DOMAIN_COLUMNS[self.domain][1]
+
+    def expand(self, concept_ancestor: Any) -> frozenset[int]:
+        """Included ids plus their descendants in ``concept_ancestor``, minus excluded ones.
+
+        ``concept_ancestor`` is anything ``pyarrow.table`` accepts (a pyarrow Table, a pandas
+        frame, a mapping of columns) with ``ancestor_concept_id`` and ``descendant_concept_id``.
+        Excluded concepts remove their own descendants too.
+        """
+        if not self.include_descendants:
+            return self.ids - self.excluded_ids
+        anc, desc = _ancestor_columns(concept_ancestor)
+        down = frozenset(desc[np.isin(anc, list(self.ids))].tolist()) | self.ids
+        out = frozenset(desc[np.isin(anc, list(self.excluded_ids))].tolist()) | self.excluded_ids
+        return down - out
+
+
+def _ancestor_columns(table: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    import pyarrow as pa
+
+    try:
+        t = table if isinstance(table, pa.Table) else pa.table(table)
+        anc = t.column("ancestor_concept_id").to_numpy(zero_copy_only=False).astype(np.int64)
+        desc = t.column("descendant_concept_id").to_numpy(zero_copy_only=False).astype(np.int64)
+    except (KeyError, TypeError, ValueError, pa.ArrowException) as exc:
+        raise CohortError(
+            "concept_ancestor needs integer columns ancestor_concept_id and descendant_concept_id"
+            f" ({exc})"
+        ) from None
+    return anc, desc
+
+
+def _data_dir() -> Any:
+    return resources.files("immunospine.cohort").joinpath("data", "concept_sets")
+
+
+def load_concept_set_file(path: Path | str, text: str | None = None) -> ConceptSet:
+    """Parse and validate one concept-set TOML file; unknown keys and bad values are errors."""
+    label = str(path)
+    try:
+        raw = tomllib.loads(text if text is not None else Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError.single(("concept_set",), f"cannot be read ({exc})", label) from None
+    try:
+        model = _ConceptSetFile.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InputError.single(
+            ("concept_set", where), err["msg"], label, context=f"concept set {label}"
+        ) from None
+    ids = [c.id for c in model.concept]
+    if len(ids) != len(set(ids)):
+        raise InputError.single(("concept_set", "concept"), "duplicate concept id", label)
+    concepts = tuple(Concept(**c.model_dump()) for c in model.concept)
+    return ConceptSet(
+        model.name,
+        model.title,
+        model.domain,
+        model.include_descendants,
+        model.description.strip(),
+        concepts,
+    )
+
+
+@cache
+def all_concept_sets() -> Mapping[str, ConceptSet]:
+    """Every shipped concept set, by name (file stem and ``name`` must agree)."""
+    out: dict[str, ConceptSet] = {}
+    for entry in sorted(_data_dir().iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        cs = load_concept_set_file(entry.name, entry.read_text(encoding="utf-8"))
+        if cs.name != entry.name.removesuffix(".toml"):
+            raise InputError.single(
+                ("concept_set", "name"), "must equal the file name", cs.name, context=entry.name
+            )
+        out[cs.name] = cs
+    return out
+
+
+def concept_set(name: str) -> ConceptSet:
+    """The shipped concept set ``name``; :class:`KnowledgeError` names the known ones otherwise."""
+    sets = all_concept_sets()
+    try:
+        return sets[name]
+    except KeyError:
+        raise KnowledgeError(
+            f"unknown concept set {name!r}; known: {', '.join(sorted(sets))}"
+        ) from None
+
+
+# --- measurement value semantics ------------------------------------------------------------------
+
+UNIT_MG_L = 8751  # omop-and-data.md §1.1 (DQD concept-level CSV)
+UNIT_MG_DL = 8840
+UNIT_MM_H = 8752
+
+
+@dataclass(frozen=True, slots=True)
+class RaisedRule:
+    """A lab is raised when value_as_number > range_high; with no range_high, > ``default_limit``.
+
+    ``unit_factors`` converts the row's unit_concept_id to ``unit`` before the default limit is
+    applied (rows with an unknown unit and no range_high are not judged: False). Comparing against
+    range_high needs no conversion because value and range come from the same lab row.
+    """
+
+    concept_set: str
+    default_limit: float
+    unit: str
+    unit_factors: Mapping[int, float]
+    source: str
+
+    def is_raised(
+        self, value: npt.ArrayLike, range_high: npt.ArrayLike, unit_concept_id: npt.ArrayLike
+    ) -> npt.NDArray[np.bool_]:
+        v = np.asarray(value, dtype=np.float64)
+        hi = np.asarray(range_high, dtype=np.float64)
+        unit_ids = np.asarray(unit_concept_id, dtype=np.int64)
+        factor = np.full(v.shape, np.nan)
+        for uid, f in self.unit_factors.items():
+            factor[unit_ids == uid] = f
+        with np.errstate(invalid="ignore"):
+            by_range = v > hi
+            by_default = v * factor > self.default_limit
+        return np.where(np.isnan(hi), by_default, by_range) & ~np.isnan(v)
+
+
+CRP_RULE = RaisedRule(
+    concept_set="crp",
+    default_limit=5.0,
+    unit="mg/L",
+    unit_factors={UNIT_MG_L: 1.0, UNIT_MG_DL: 10.0},
+    source=(
+        "ASAS 'elevated CRP' = above the local upper limit of normal (clinical.md §5 ASAS "
+        "feature table), so range_high wins; 5 mg/L is a widespread laboratory ULN used as the "
+        "default when range_high is missing (a choice, to confirm per site). "
+        "mg/dL × 10 = mg/L (clinical.md, DAS28 section)."
+    ),
+)
+
+ESR_RULE = RaisedRule(
+    concept_set="esr",
+    default_limit=20.0,
+    unit="mm/h",
+    unit_factors={UNIT_MM_H: 1.0, 0: 1.0},
+    source=(
+        "Raised = above the local upper limit of normal (range_high). Default 20 mm/h when "
+        "missing: a common single Westergren ULN (age- and sex-dependent in reality: roughly "
+        "15-20 men, 20-30 women); a choice, to confirm per site. Unit 0 (unmapped) is read as mm/h."
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PositiveRule:
+    """A qualitative test is positive when value_as_concept_id is a 'positive' answer, or when
+    value_as_number > 0 (sites that store 1/0)."""
+
+    concept_set: str
+    positive_values: str
+    source: str
+
+    def is_positive(
+        self, value_as_concept_id: npt.ArrayLike, value_as_number: npt.ArrayLike
+    ) -> npt.NDArray[np.bool_]:
+        positive = np.array(sorted(concept_set(self.positive_values).ids), dtype=np.int64)
+        vc = np.asarray(value_as_concept_id, dtype=np.float64)
+        vn = np.asarray(value_as_number, dtype=np.float64)
+        by_concept = np.isin(np.nan_to_num(vc, nan=0.0).astype(np.int64), positive)
+        with np.errstate(invalid="ignore"):
+            by_number = vn > 0
+        return by_concept | by_number
+
+
+HLA_B27_RULE = PositiveRule(
+    concept_set="hla_b27",
+    positive_values="positive_result",
+    source=(
+        "value_as_concept_id in the positive_result set (Positive/Present/Detected ids used by "
+        "public OHDSI study code; unverified) or value_as_number > 0."
+    ),
+)
