@@ -60,11 +60,13 @@ class Bands:
     def cutoffs(self) -> tuple[float, ...]:
         return tuple(b.hi for b in self.bands[:-1])
 
-    def classify_array(self, values: NDArray[np.float64]) -> NDArray[np.intp]:
-        """Vectorised ``classify``: the index into ``labels`` of each value's band."""
-        index = np.zeros(values.shape, dtype=np.intp)
+    def classify_array(self, values: NDArray[np.float64]) -> NDArray[np.int8]:
+        """Vectorised ``classify``: the index into ``labels`` of each value's band (int8)."""
+        index = np.zeros(values.shape, dtype=np.int8)
+        above = np.empty(values.shape, dtype=bool)
         for band in self.bands[1:]:
-            index += (values >= band.lo) if band.lo_inclusive else (values > band.lo)
+            (np.greater_equal if band.lo_inclusive else np.greater)(values, band.lo, out=above)
+            index += above
         return index
 
     def classify(self, value: float) -> str:

@@ -27,6 +27,7 @@ practice but not separately validated (clinical.md [M]).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
@@ -116,37 +117,47 @@ def score_esr(x: AsdasEsrInputs) -> Result:
     )
 
 
-def _batch_patient_terms(
-    cols: dict[str, NDArray[np.float64]], c: tuple[float, ...]
+def _batch_score(
+    cols: dict[str, NDArray[np.float64]],
+    c: tuple[float, ...],
+    lab_term: Callable[[NDArray[np.float64], NDArray[np.float64]], None],
+    lab_column: str,
 ) -> NDArray[np.float64]:
-    out = cols["back_pain"] * c[0]
-    out += cols["morning_stiffness_duration"] * c[1]
-    out += cols["patient_global"] * c[2]
-    out += cols["peripheral_pain"] * c[3]
+    """Sum terms in the scalar formula's order (bit-identical), reusing one scratch buffer."""
+    out = np.multiply(cols["back_pain"], c[0])
+    scratch = np.empty_like(out)
+    for name, weight in zip(
+        ("morning_stiffness_duration", "patient_global", "peripheral_pain"), c[1:4], strict=True
+    ):
+        np.multiply(cols[name], weight, out=scratch)
+        out += scratch
+    lab_term(cols[lab_column], scratch)
+    scratch *= c[4]
+    out += scratch
     return out
+
+
+def _crp_term(crp: NDArray[np.float64], out: NDArray[np.float64]) -> None:
+    np.maximum(crp, CRP_FLOOR_MG_L, out=out)
+    np.log1p(out, out=out)
+
+
+def _esr_term(esr: NDArray[np.float64], out: NDArray[np.float64]) -> None:
+    np.sqrt(esr, out=out)
 
 
 def batch_crp(
     cols: dict[str, NDArray[np.float64]], coefficients: Coefficients = "published"
 ) -> NDArray[np.float64]:
     """ASDAS-CRP over whole columns (same formula and floor as ``score_crp``)."""
-    c = CRP_COEFFICIENTS[coefficients]
-    lab = np.maximum(cols["crp_mg_l"], CRP_FLOOR_MG_L)
-    np.log1p(lab, out=lab)
-    lab *= c[4]
-    lab += _batch_patient_terms(cols, c)
-    return lab
+    return _batch_score(cols, CRP_COEFFICIENTS[coefficients], _crp_term, "crp_mg_l")
 
 
 def batch_esr(
     cols: dict[str, NDArray[np.float64]], coefficients: Coefficients = "published"
 ) -> NDArray[np.float64]:
     """ASDAS-ESR over whole columns (same formula as ``score_esr``)."""
-    c = ESR_COEFFICIENTS[coefficients]
-    lab = np.sqrt(cols["esr_mm_h"])
-    lab *= c[4]
-    lab += _batch_patient_terms(cols, c)
-    return lab
+    return _batch_score(cols, ESR_COEFFICIENTS[coefficients], _esr_term, "esr_mm_h")
 
 
 _INTERPRETATION = (
