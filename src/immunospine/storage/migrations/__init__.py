@@ -1,0 +1,1 @@
+"""Alembic environment and revisions of the patient database (run via ``storage.migrate``)."""

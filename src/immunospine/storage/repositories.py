@@ -1,0 +1,418 @@
+"""Repositories: convert ``*Row`` ↔ records and run the queries the services need.
+
+Repositories never commit: the ``UnitOfWork`` owns the transaction. Reads return validated,
+frozen records; clinic-wide questions (treat-to-target, due questionnaires) are answered in SQL
+so their cost does not grow with a Python loop over patients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, timezone
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar, cast
+
+from pydantic import TypeAdapter
+from sqlalchemy import Select, Table, case, func, insert, literal, or_, select, update
+from sqlalchemy.orm import Session
+
+from immunospine.records import (
+    Assessment,
+    AuditEntry,
+    Diagnosis,
+    DiaryEntry,
+    EntryRecord,
+    ImagingFinding,
+    Intervention,
+    LabResult,
+    MedicationCourse,
+    Patient,
+    StopReason,
+    latest_allowed_date,
+)
+from immunospine.storage.tables import (
+    AssessmentRow,
+    AuditRow,
+    Base,
+    DiagnosisRow,
+    DiaryEntryRow,
+    ImagingFindingRow,
+    InterventionRow,
+    LabResultRow,
+    MedicationCourseRow,
+    PatientRow,
+)
+
+__all__ = ["ROW_OF", "AuditRepo", "ClinicQueries", "PatientRepo", "RecordRepo"]
+
+R = TypeVar("R", bound=EntryRecord)
+
+ROW_OF: dict[type[Any], type[Base]] = {
+    Assessment: AssessmentRow,
+    LabResult: LabResultRow,
+    ImagingFinding: ImagingFindingRow,
+    MedicationCourse: MedicationCourseRow,
+    Intervention: InterventionRow,
+    DiaryEntry: DiaryEntryRow,
+}
+"""The table that stores each entry record type."""
+
+DATE_COLUMN: dict[type[Any], str] = {
+    Assessment: "assessed_on",
+    LabResult: "collected_on",
+    ImagingFinding: "performed_on",
+    MedicationCourse: "started_on",
+    Intervention: "performed_on",
+    DiaryEntry: "recorded_at",
+}
+
+
+def _table(cls: type[Any]) -> Table:
+    return cast(Table, ROW_OF[cls].__table__)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def row_values(record: EntryRecord) -> dict[str, Any]:
+    """The column values of ``record`` (without ``id``)."""
+    data = dict(record.__dict__)
+    del data["id"]
+    if isinstance(record, DiaryEntry):  # the bulk path: no enums to convert
+        offset = record.recorded_at.utcoffset() or timedelta(0)
+        data["utc_offset_min"] = int(offset.total_seconds() // 60)
+        return data
+    return {k: _plain(v) for k, v in data.items()}
+
+
+def _record_data(cls: type[Any], row: Mapping[Any, Any]) -> dict[str, Any]:
+    data = dict(row)
+    if cls is DiaryEntry:
+        data["recorded_at"] = data["recorded_at"].astimezone(_zone(data.pop("utc_offset_min")))
+    return data
+
+
+@cache
+def _zone(offset_min: int) -> timezone:
+    return timezone(timedelta(minutes=offset_min))
+
+
+def to_record(cls: type[R], row: Mapping[Any, Any]) -> R:
+    """The record of ``cls`` stored in ``row`` (a column → value mapping), re-validated."""
+    return cast(R, cls.model_validate(_record_data(cls, row)))
+
+
+_ADAPTERS: dict[type[Any], TypeAdapter[list[Any]]] = {
+    cls: TypeAdapter(list[cls])  # type: ignore[valid-type]
+    for cls in ROW_OF
+}
+
+
+def to_records(cls: type[R], rows: Sequence[Mapping[Any, Any]]) -> list[R]:
+    """Many rows at once: one validation call for the whole list (the timeline's hot path)."""
+    # One "now" for the whole batch (the future-date check otherwise reads the clock per row).
+    context = {"latest_allowed_date": latest_allowed_date()}
+    data = [_record_data(cls, r) for r in rows]
+    return cast(list[R], _ADAPTERS[cls].validate_python(data, context=context))
+
+
+class PatientRepo:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, patient: Patient) -> None:
+        self.session.execute(
+            insert(PatientRow),
+            [
+                {
+                    "patient_id": patient.patient_id,
+                    "year_of_birth": patient.year_of_birth,
+                    "sex": patient.sex.value,
+                }
+            ],
+        )
+        if patient.diagnoses:
+            self.session.execute(
+                insert(DiagnosisRow),
+                [
+                    {
+                        "patient_id": patient.patient_id,
+                        "condition": d.condition.value,
+                        "diagnosed_on": d.diagnosed_on,
+                        "criteria_met": list(d.criteria_met),
+                        "note": d.note,
+                    }
+                    for d in patient.diagnoses
+                ],
+            )
+
+    def add_diagnosis(self, patient_id: str, diagnosis: Diagnosis) -> None:
+        self.session.execute(
+            insert(DiagnosisRow),
+            [
+                {
+                    "patient_id": patient_id,
+                    "condition": diagnosis.condition.value,
+                    "diagnosed_on": diagnosis.diagnosed_on,
+                    "criteria_met": list(diagnosis.criteria_met),
+                    "note": diagnosis.note,
+                }
+            ],
+        )
+
+    def get(self, patient_id: str) -> Patient | None:
+        row = (
+            self.session.execute(
+                select(PatientRow.__table__).where(PatientRow.patient_id == patient_id)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        dx = self.session.execute(
+            select(
+                DiagnosisRow.condition,
+                DiagnosisRow.diagnosed_on,
+                DiagnosisRow.criteria_met,
+                DiagnosisRow.note,
+            )
+            .where(DiagnosisRow.patient_id == patient_id)
+            .order_by(DiagnosisRow.diagnosed_on, DiagnosisRow.id)
+        ).mappings()
+        return Patient.model_validate({**row, "diagnoses": [dict(d) for d in dx]})
+
+    def birth_years(self, patient_ids: Iterable[str]) -> dict[str, int]:
+        """``{patient_id: year_of_birth}`` for those of ``patient_ids`` that exist."""
+        ids = sorted(set(patient_ids))
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows = self.session.execute(
+                select(PatientRow.patient_id, PatientRow.year_of_birth).where(
+                    PatientRow.patient_id.in_(chunk)
+                )
+            )
+            out.update({pid: year for pid, year in rows})
+        return out
+
+    def ids(self) -> list[str]:
+        return list(
+            self.session.scalars(select(PatientRow.patient_id).order_by(PatientRow.patient_id))
+        )
+
+
+class RecordRepo:
+    """Entry records of every kind (assessments, labs, imaging, treatment, diary)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, record: R) -> R:
+        """Insert ``record``; returns it with its new ``id``."""
+        table = _table(type(record))
+        new_id = self.session.execute(
+            insert(table).values(row_values(record)).returning(table.c.id)
+        ).scalar_one()
+        return cast(R, record.model_copy(update={"id": new_id}))
+
+    def add_many(self, records: Sequence[EntryRecord]) -> int:
+        """Insert records of one type with an executemany; returns how many."""
+        if not records:
+            return 0
+        table = _table(type(records[0]))
+        self.session.execute(insert(table), [row_values(r) for r in records])
+        return len(records)
+
+    def add_rows(self, cls: type[EntryRecord], rows: Sequence[dict[str, Any]]) -> int:
+        """Insert already-converted column dicts (the bulk path); returns how many."""
+        if rows:
+            self.session.execute(insert(_table(cls)), rows)
+        return len(rows)
+
+    def get(self, cls: type[R], record_id: int) -> R | None:
+        table = _table(cls)
+        row = self.session.execute(select(table).where(table.c.id == record_id)).mappings().first()
+        return None if row is None else to_record(cls, row)
+
+    def of_patient(
+        self,
+        cls: type[R],
+        patient_id: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> list[R]:
+        """Records of ``cls`` for a patient, oldest first (index: patient_id + date)."""
+        table = _table(cls)
+        when = table.c[DATE_COLUMN[cls]]
+        stmt: Select[Any] = select(table).where(table.c.patient_id == patient_id)
+        if since is not None:
+            stmt = stmt.where(when >= _bound(cls, since))
+        if until is not None:
+            stmt = stmt.where(when < _bound(cls, until + timedelta(days=1)))
+        stmt = stmt.order_by(when, table.c.id)
+        return to_records(cls, self.session.execute(stmt).mappings().all())
+
+    def stop_medication(self, course_id: int, stopped_on: date, reason: StopReason | None) -> None:
+        self.session.execute(
+            update(MedicationCourseRow)
+            .where(MedicationCourseRow.id == course_id)
+            .values(stopped_on=stopped_on, stop_reason=_plain(reason))
+        )
+
+    def count(self, cls: type[EntryRecord], patient_id: str | None = None) -> int:
+        table = _table(cls)
+        stmt = select(func.count()).select_from(table)
+        if patient_id is not None:
+            stmt = stmt.where(table.c.patient_id == patient_id)
+        return int(self.session.execute(stmt).scalar_one())
+
+
+def _bound(cls: type[Any], day: date) -> date | datetime:
+    # Diary timestamps are stored in UTC; a day bound is taken at UTC midnight.
+    if cls is DiaryEntry:
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return day
+
+
+class AuditRepo:
+    """Append and query the audit log; there is deliberately no update or delete."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def append(self, entries: Sequence[AuditEntry]) -> None:
+        if entries:
+            self.session.execute(insert(AuditRow), [e.model_dump(exclude={"id"}) for e in entries])
+
+    def append_for_patients(
+        self,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        entity: str,
+        patient_ids: Iterable[str],
+    ) -> None:
+        """The same entry for many patients (a clinic-wide read), as one executemany."""
+        rows = [
+            {"at": at, "actor": actor, "action": action, "patient_id": pid, "entity": entity}
+            for pid in patient_ids
+        ]
+        if rows:
+            self.session.execute(insert(AuditRow), rows)
+
+    def query(
+        self,
+        *,
+        patient_id: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[AuditEntry]:
+        """Entries matching every given filter, oldest first (``until`` is exclusive)."""
+        t = AuditRow.__table__
+        stmt = select(t)
+        if patient_id is not None:
+            stmt = stmt.where(t.c.patient_id == patient_id)
+        if actor is not None:
+            stmt = stmt.where(t.c.actor == actor)
+        if since is not None:
+            stmt = stmt.where(t.c.at >= since)
+        if until is not None:
+            stmt = stmt.where(t.c.at < until)
+        stmt = stmt.order_by(t.c.at, t.c.id)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        return [AuditEntry.model_validate(dict(r)) for r in self.session.execute(stmt).mappings()]
+
+
+class ClinicQueries:
+    """Clinic-wide questions answered in one SQL statement each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def latest_scores(
+        self,
+        condition: str,
+        calculators: Sequence[str],
+        target_below: float,
+        *,
+        off_target_only: bool = False,
+        patient_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Per patient with ``condition``: latest score among ``calculators`` and its status.
+
+        ``status`` is ``on_target`` (score < ``target_below``), ``off_target`` or ``no_data``.
+        Latest = most recent ``assessed_on``, then highest id.
+        """
+        dx = self._patients_with(condition, patient_id)
+        a = AssessmentRow.__table__.alias("a")
+        # The latest relevant assessment per patient, as a correlated lookup that walks the
+        # (patient_id, assessed_on) index backwards: one short index probe per patient.
+        latest_id = (
+            select(a.c.id)
+            .where(
+                a.c.patient_id == dx.c.patient_id,
+                a.c.calculator.in_(list(calculators)),
+                a.c.score.is_not(None),
+            )
+            .order_by(a.c.assessed_on.desc(), a.c.id.desc())
+            .limit(1)
+            .correlate(dx)
+            .scalar_subquery()
+        )
+        t = AssessmentRow.__table__
+        status = case(
+            (t.c.score.is_(None), literal("no_data")),
+            (t.c.score < target_below, literal("on_target")),
+            else_=literal("off_target"),
+        ).label("status")
+        stmt = (
+            select(dx.c.patient_id, t.c.calculator, t.c.assessed_on, t.c.score, status)
+            .select_from(dx.outerjoin(t, t.c.id == latest_id))
+            .order_by(dx.c.patient_id)
+        )
+        if off_target_only:
+            stmt = stmt.where(t.c.score >= target_below)
+        return [dict(r) for r in self.session.execute(stmt).mappings()]
+
+    def _patients_with(self, condition: str, patient_id: str | None) -> Any:
+        dx = select(DiagnosisRow.patient_id).where(DiagnosisRow.condition == condition)
+        if patient_id is not None:
+            dx = dx.where(DiagnosisRow.patient_id == patient_id)
+        return dx.distinct().subquery("dx")
+
+    def last_assessed(
+        self,
+        condition: str,
+        calculators: Sequence[str],
+        *,
+        due_if_before_or_on: date | None = None,
+        patient_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Per patient with ``condition``: the last date any of ``calculators`` was assessed.
+
+        With ``due_if_before_or_on``, only patients never assessed or last assessed on or before
+        that date (that is, due) are returned.
+        """
+        dx = self._patients_with(condition, patient_id)
+        a = AssessmentRow.__table__
+        last_on = (
+            select(func.max(a.c.assessed_on))
+            .where(a.c.patient_id == dx.c.patient_id, a.c.calculator.in_(list(calculators)))
+            .correlate(dx)
+            .scalar_subquery()
+        )
+        inner = select(dx.c.patient_id, last_on.label("last_on")).subquery("last")
+        stmt = select(inner.c.patient_id, inner.c.last_on).order_by(inner.c.patient_id)
+        if due_if_before_or_on is not None:
+            stmt = stmt.where(
+                or_(inner.c.last_on.is_(None), inner.c.last_on <= due_if_before_or_on)
+            )
+        return [dict(r) for r in self.session.execute(stmt).mappings()]
