@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from immunospine.cli import app
+from immunospine.cli._io import read_json_text
 from immunospine.errors import InputError
 from immunospine.services import calculators
 
@@ -46,24 +46,6 @@ def calc(
             code="missing",
         )
     calculators.get_calculator_or_error(name)
-    text = _read(input_file)
+    text = read_json_text(input_file, context="calc", what="inputs")
     result = calculators.score_json(name, text)
     typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
-
-
-def _read(path: Path | None) -> str:
-    if path is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise InputError.single(
-                ("--input",),
-                "no inputs: give --input FILE or pipe a JSON object to standard input",
-                context="calc",
-                has_value=False,
-            )
-        return sys.stdin.read()
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.single(
-            ("--input",), f"cannot be read ({exc.strerror})", str(path), context="calc"
-        ) from None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -11,7 +10,7 @@ from typing import Annotated
 import typer
 
 from immunospine.cli import app
-from immunospine.errors import InputError
+from immunospine.cli._io import read_json_text
 from immunospine.services import triage as triage_service
 
 
@@ -35,26 +34,10 @@ def triage(
         Format, typer.Option("--format", "-f", help="json (default) or text")
     ] = Format.json,
 ) -> None:
-    assessment = triage_service.triage_json(_read(input_file))
+    assessment = triage_service.triage_json(
+        read_json_text(input_file, context="triage", what="case")
+    )
     if format_ is Format.text:
         typer.echo(assessment.to_text(), nl=False)
     else:
         typer.echo(json.dumps(assessment.to_dict(), ensure_ascii=False))
-
-
-def _read(path: Path | None) -> str:
-    if path is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise InputError.single(
-                ("--input",),
-                "no case: give --input FILE or pipe a JSON object to standard input",
-                context="triage",
-                has_value=False,
-            )
-        return sys.stdin.read()
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError.single(
-            ("--input",), f"cannot be read ({exc.strerror})", str(path), context="triage"
-        ) from None
