@@ -1,0 +1,86 @@
+"""``immunospine cohort screen``: rank undiagnosed chronic back pain for axSpA review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from immunospine.cli.cohort import cohort_app
+from immunospine.services import cohort_screen
+
+
+@cohort_app.command(
+    "screen",
+    help="Screen an OMOP CDM for possible axial spondyloarthritis: one row per undiagnosed person "
+    "with chronic back pain (person_id, probability, category, rank, features). Output is Parquet "
+    "or CSV by the --out extension. Decision support, not a diagnosis.",
+)
+def screen(
+    out: Annotated[Path, typer.Option("--out", "-o", help="worklist file (.parquet or .csv)")],
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="directory of <table>.parquet files, or a .duckdb file"),
+    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help="PostgreSQL URL (postgresql://…)")] = None,
+    schema: Annotated[
+        str | None, typer.Option("--schema", help="PostgreSQL schema holding the OMOP tables")
+    ] = None,
+    backend: Annotated[str, typer.Option("--backend", help="duckdb, postgres or spark")] = "duckdb",
+    show_sql: Annotated[
+        bool, typer.Option("--show-sql", help="print the worklist SQL for the backend and stop")
+    ] = False,
+    memory_limit: Annotated[
+        str | None, typer.Option("--memory-limit", help="DuckDB memory limit, e.g. 4GB")
+    ] = None,
+    threads: Annotated[int | None, typer.Option("--threads", help="DuckDB threads")] = None,
+    pretest: Annotated[
+        float | None,
+        typer.Option("--pretest", help="pre-test probability (default 0.05, the LR model's)"),
+    ] = None,
+    chronic_min_days: Annotated[
+        int | None,
+        typer.Option(
+            "--chronic-min-days",
+            help="days between back-pain records that make the pain chronic (default 90)",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
+) -> None:
+    req = cohort_screen.ScreenRequest(
+        backend=backend,
+        out=out,
+        data=data,
+        db=db,
+        schema=schema,
+        memory_limit=memory_limit,
+        threads=threads,
+        pretest_probability=pretest,
+        chronic_min_days=chronic_min_days,
+    )
+    if show_sql:
+        typer.echo(cohort_screen.show_sql(req))
+        return
+    if quiet:
+        summary = cohort_screen.screen(req)
+    else:
+        from rich.console import Console
+
+        console = Console(stderr=True, log_path=False)
+        with console.status("starting", spinner="dots") as status:
+
+            def on_step(message: str) -> None:
+                console.log(message)
+                status.update(message)
+
+            summary = cohort_screen.screen(req, on_step=on_step)
+    if as_json:
+        typer.echo(json.dumps(cohort_screen.summary_dict(summary), indent=2))
+        return
+    typer.echo(f"worklist: {summary.out} ({summary.backend})")
+    for line in summary.lines():
+        typer.echo(line)
+    typer.echo(cohort_screen.WORKLIST_NOTE)

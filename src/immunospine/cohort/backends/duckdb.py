@@ -1,0 +1,115 @@
+"""DuckDB backend: OMOP tables as ``DIR/<table>.parquet`` files or inside one ``.duckdb`` file.
+
+The default backend. Settings follow omop-and-data.md §5.3: a memory limit, a spill directory and a
+thread count can be given; results are written with DuckDB's own ``COPY … TO`` so a worklist of
+millions of rows never passes through Python.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from immunospine.cohort.backends.base import compile_sql, map_backend_errors, output_format
+from immunospine.errors import InputError, MissingExtraError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
+
+
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*[KMGT]i?B$", re.IGNORECASE)
+
+
+def _modules() -> tuple[Any, Any, tuple[type[BaseException], ...]]:
+    try:
+        import duckdb
+        import ibis
+        from ibis.common.exceptions import IbisError
+    except ImportError as exc:  # pragma: no cover - the cohort extra is installed in CI
+        raise MissingExtraError("cohort", feature="the DuckDB cohort backend") from exc
+    return ibis, duckdb, (duckdb.Error, IbisError)
+
+
+class DuckDBBackend:
+    """An in-process DuckDB connection over Parquet files or a DuckDB database file."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(
+        self,
+        source: Path,
+        *,
+        memory_limit: str | None = None,
+        threads: int | None = None,
+        temp_directory: Path | None = None,
+    ) -> None:
+        ibis, _, self._errors = _modules()
+        self.source = source
+        with map_backend_errors(self.name, self._errors):
+            if source.is_dir():
+                self._con = ibis.duckdb.connect()
+                self._tables: dict[str, Path | str] = {
+                    p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()
+                }
+                for name, path in self._tables.items():
+                    self._con.read_parquet(str(path), table_name=name)
+            elif source.is_file():
+                self._con = ibis.duckdb.connect(str(source), read_only=True)
+                rows = self._con.con.execute(
+                    "SELECT table_name FROM information_schema.tables "
+                    "WHERE table_schema = current_schema()"
+                ).fetchall()
+                self._tables = {str(r[0]).lower(): str(r[0]) for r in rows}
+            else:
+                raise InputError.single(
+                    ("--data",),
+                    "is neither a directory of <table>.parquet files nor a .duckdb file",
+                    str(source),
+                    context="cohort screen",
+                )
+            settings = {"preserve_insertion_order": "true", "enable_progress_bar": "false"}
+            if memory_limit and not _MEMORY.match(memory_limit):
+                raise InputError.single(
+                    ("--memory-limit",), "must look like 4GB or 512MiB", memory_limit
+                )
+            if memory_limit:
+                settings["memory_limit"] = memory_limit
+            if threads:
+                settings["threads"] = str(threads)
+            if temp_directory:
+                settings["temp_directory"] = str(temp_directory)
+            for key, value in settings.items():
+                self._con.con.execute(f"SET {key} = '{value}'")
+
+    def list_tables(self) -> frozenset[str]:
+        return frozenset(self._tables)
+
+    def table(self, name: str) -> ir.Table:
+        with map_backend_errors(self.name, self._errors):
+            stored = self._tables[name]
+            if isinstance(stored, Path):
+                return self._con.table(name)
+            return self._con.table(stored)
+
+    def fetch(self, expr: ir.Table) -> pa.Table:
+        with map_backend_errors(self.name, self._errors, sql=lambda: compile_sql(expr, "duckdb")):
+            return self._con.to_pyarrow(expr)
+
+    def write(self, expr: ir.Table, path: Path) -> None:
+        """``COPY (query) TO path``: DuckDB writes the file itself, rows in query order."""
+        fmt = "FORMAT parquet" if output_format(path) == "parquet" else "FORMAT csv, HEADER true"
+        sql = compile_sql(expr, self.dialect)
+        target = str(path).replace("'", "''")
+        with map_backend_errors(self.name, self._errors, sql=sql):
+            self._con.con.execute(f"COPY ({sql}) TO '{target}' ({fmt})")
+
+    def setting(self, name: str) -> str:
+        """A DuckDB setting's current value (e.g. ``memory_limit``), for reports."""
+        row = self._con.con.execute("SELECT current_setting(?)", [name]).fetchone()
+        return str(row[0]) if row else ""
+
+    def close(self) -> None:
+        self._con.disconnect()

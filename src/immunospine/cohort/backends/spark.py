@@ -1,0 +1,112 @@
+"""PySpark backend (optional extra ``spark``, Java 17+): OMOP Parquet files as Spark temp views.
+
+Local mode binds to 127.0.0.1 with the UI off and few shuffle partitions (omop-and-data.md §5.1,
+gotcha 5); pass an existing ``SparkSession`` to run on a cluster instead. Spark adds ~10 s of
+start-up: keep DuckDB for anything that fits on one machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from immunospine.cohort.backends.base import compile_sql, map_backend_errors, write_arrow
+from immunospine.errors import InputError, MissingExtraError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pyarrow as pa
+
+LOCAL_CONF: dict[str, str] = {
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
+    "spark.ui.enabled": "false",
+    "spark.sql.shuffle.partitions": "4",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.driver.memory": "2g",
+}
+
+
+def spark_available() -> str | None:
+    """``None`` when pyspark and Java are there; else why the Spark backend cannot run."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        return "pyspark is not installed (pip install 'immunospine[spark]')"
+    if shutil.which("java") is None:
+        return "Java 17+ is not on PATH (Spark needs a JDK)"
+    return None
+
+
+def local_session(app_name: str = "immunospine-cohort", cores: int = 2) -> Any:
+    """A local SparkSession bound to 127.0.0.1 (reused if one is already running)."""
+    why = spark_available()
+    if why:
+        raise MissingExtraError("spark", feature=f"the Spark cohort backend ({why})")
+    import os
+
+    from pyspark.sql import SparkSession
+
+    # the JVM picks its own address from the environment before any conf is read
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = SparkSession.builder.appName(app_name).master(f"local[{cores}]")
+    for key, value in LOCAL_CONF.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+class SparkBackend:
+    """OMOP ``DIR/<table>.parquet`` files registered as temp views of a SparkSession."""
+
+    name = "spark"
+    dialect = "pyspark"
+
+    def __init__(self, source: Path, *, session: Any = None) -> None:
+        why = spark_available()
+        if why:
+            raise MissingExtraError("spark", feature=f"the Spark cohort backend ({why})")
+        import ibis
+        from ibis.common.exceptions import IbisError
+        from py4j.protocol import Py4JError  # type: ignore[import-untyped]
+        from pyspark.errors import PySparkException
+
+        self._errors: tuple[type[BaseException], ...] = (PySparkException, Py4JError, IbisError)
+        if not source.is_dir():
+            raise InputError.single(
+                ("--data",),
+                "the Spark backend reads a directory of <table>.parquet files",
+                str(source),
+                context="cohort screen",
+            )
+        self._own_session = session is None
+        self._session = session if session is not None else local_session()
+        self._tables = {p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()}
+        with map_backend_errors(self.name, self._errors):
+            for name, path in self._tables.items():
+                self._session.read.parquet(str(path)).createOrReplaceTempView(name)
+            self._con = ibis.pyspark.connect(self._session)
+
+    def list_tables(self) -> frozenset[str]:
+        return frozenset(self._tables)
+
+    def table(self, name: str) -> ir.Table:
+        with map_backend_errors(self.name, self._errors):
+            return self._con.table(name)
+
+    def fetch(self, expr: ir.Table) -> pa.Table:
+        with map_backend_errors(
+            self.name, self._errors, sql=lambda: compile_sql(expr, self.dialect)
+        ):
+            return self._con.to_pyarrow(expr)
+
+    def write(self, expr: ir.Table, path: Path) -> None:
+        write_arrow(self.fetch(expr), path)
+
+    def close(self) -> None:
+        for name in self._tables:
+            self._session.catalog.dropTempView(name)
+        if self._own_session:
+            self._session.stop()

@@ -1,0 +1,261 @@
+"""The screening plan: a pure description of the case-finding query, printable as SQL per backend.
+
+A :class:`ScreenPlan` holds resolved concept ids (:class:`ScreenConcepts`) and parameters
+(:class:`ScreenParams`); it touches no database. ``plan.worklist(tables)`` turns OMOP tables (any
+backend's, or the unbound ones of :func:`unbound_tables`) into one Ibis expression, and
+``plan.to_sql(dialect)`` prints it for review (``--show-sql``, the golden files in
+``tests/cohort/golden/``). ``cohort.runner`` is the only thing that executes a plan.
+
+Input columns are checked by kind before anything runs (:func:`check_inputs`): a missing table or
+column, or a column of the wrong kind, is an :class:`~immunospine.errors.OmopSchemaError` naming
+the table and the column. One leniency: a numeric column stored as text (CDMs loaded from CSV, such
+as the OHDSI GiBleed sample) is read with ``TRY_CAST``; values that are not numbers become unknown.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from immunospine.cohort import concepts as cs
+from immunospine.cohort.backends.base import compile_sql
+from immunospine.cohort.omop_schema import TABLES, Kind
+from immunospine.errors import InputError, OmopSchemaError
+from immunospine.knowledge.probability.axspa import DEFAULT_PRETEST_PROBABILITY
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+OmopTables = Mapping[str, "ir.Table"]
+
+#: The columns the engine reads, per OMOP table (kinds from ``cohort.omop_schema.TABLES``).
+INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("person_id", "year_of_birth"),
+    "condition_occurrence": ("person_id", "condition_concept_id", "condition_start_date"),
+    "drug_exposure": ("person_id", "drug_concept_id", "drug_exposure_start_date"),
+    "measurement": (
+        "person_id",
+        "measurement_concept_id",
+        "value_as_number",
+        "value_as_concept_id",
+        "unit_concept_id",
+        "range_high",
+    ),
+    "observation": ("person_id", "observation_concept_id", "value_as_concept_id"),
+    "procedure_occurrence": ("person_id", "procedure_concept_id"),
+}
+
+_KINDS: dict[str, dict[str, Kind]] = {t: {c.name: c.kind for c in TABLES[t]} for t in INPUT_COLUMNS}
+_UNBOUND_TYPE = {
+    Kind.ID: "int64",
+    Kind.CONCEPT: "int32",
+    Kind.INT: "int32",
+    Kind.NUMBER: "float64",
+    Kind.DATE: "date",
+    Kind.STRING: "string",
+}
+_EXPECTED = {
+    Kind.ID: "an integer",
+    Kind.CONCEPT: "an integer",
+    Kind.INT: "an integer",
+    Kind.NUMBER: "a number",
+    Kind.DATE: "a date or timestamp",
+    Kind.STRING: "a string",
+}
+
+
+def _ids(name: str) -> frozenset[int]:
+    return cs.concept_set(name).ids
+
+
+@dataclass(frozen=True)
+class ScreenConcepts:
+    """The concept ids the plan filters on, one field per concept set (part 1's TOML files).
+
+    ``chronic_back_pain_coded`` are the back-pain concepts that say "chronic" themselves; any
+    other back-pain code needs a second record at least ``ScreenParams.chronic_min_days`` later.
+    """
+
+    back_pain: frozenset[int]
+    chronic_back_pain_coded: frozenset[int]
+    axspa_diagnosis: frozenset[int]
+    uveitis: frozenset[int]
+    psoriasis: frozenset[int]
+    ibd: frozenset[int]
+    enthesitis: frozenset[int]
+    dactylitis: frozenset[int]
+    hla_b27: frozenset[int]
+    crp: frozenset[int]
+    esr: frozenset[int]
+    positive_result: frozenset[int]
+    negative_result: frozenset[int]
+    nsaids: frozenset[int]
+    family_history: frozenset[int]
+    sij_imaging: frozenset[int]
+
+    #: field → shipped concept-set name (where they differ)
+    SET_NAMES: ClassVar[dict[str, str]] = {
+        "back_pain": "chronic_back_pain",
+        "family_history": "family_history_spa",
+    }
+
+    @classmethod
+    def shipped(cls, concept_ancestor: Any = None) -> ScreenConcepts:
+        """The shipped concept sets; with a ``concept_ancestor`` table, expanded to descendants."""
+        values: dict[str, frozenset[int]] = {}
+        for f in fields(cls):
+            if f.name == "chronic_back_pain_coded":
+                continue
+            s = cs.concept_set(cls.SET_NAMES.get(f.name, f.name))
+            values[f.name] = s.ids if concept_ancestor is None else s.expand(concept_ancestor)
+        back = cs.concept_set("chronic_back_pain")
+        values["chronic_back_pain_coded"] = frozenset(
+            c.id for c in back.concepts if c.name.lower().startswith("chronic") and not c.exclude
+        )
+        return cls(**values)
+
+    def all_ids(self) -> frozenset[int]:
+        out: frozenset[int] = frozenset()
+        for f in fields(self):
+            out |= getattr(self, f.name)
+        return out
+
+    def placeholders(self) -> frozenset[int]:
+        return frozenset(i for i in self.all_ids() if i >= cs.LOCAL_CONCEPT_MIN)
+
+
+@dataclass(frozen=True)
+class ScreenParams:
+    """Parameters of a screening run (each documented where it is used in ``features``)."""
+
+    pretest_probability: float = DEFAULT_PRETEST_PROBABILITY
+    chronic_min_days: int = 90
+    nsaid_min_exposures: int = 2
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.pretest_probability < 1.0:
+            raise InputError.single(
+                ("pretest_probability",),
+                "must be strictly between 0 and 1",
+                self.pretest_probability,
+                context="cohort screen",
+            )
+        if self.chronic_min_days < 0 or self.nsaid_min_exposures < 1:
+            raise InputError.single(
+                ("chronic_min_days",),
+                "must be >= 0 (and nsaid_min_exposures >= 1)",
+                self.chronic_min_days,
+                context="cohort screen",
+            )
+
+    @property
+    def pretest_log_odds(self) -> float:
+        p = self.pretest_probability
+        return math.log(p / (1.0 - p))
+
+
+@dataclass(frozen=True)
+class ScreenPlan:
+    """Pure: concept ids + parameters. Build expressions with ``worklist``/``population``."""
+
+    concepts: ScreenConcepts = field(default_factory=ScreenConcepts.shipped)
+    params: ScreenParams = field(default_factory=ScreenParams)
+
+    def population(self, tables: OmopTables) -> ir.Table:
+        """Every person with chronic back pain, with ``diagnosed`` (known axSpA) and onset age."""
+        from immunospine.cohort.features import population
+
+        return population(standardise(tables), self.concepts, self.params)
+
+    def features(self, tables: OmopTables) -> ir.Table:
+        """One row per undiagnosed person with chronic back pain; one column per feature."""
+        from immunospine.cohort.features import features
+
+        return features(standardise(tables), self.concepts, self.params)
+
+    def worklist(self, tables: OmopTables) -> ir.Table:
+        """Features plus log-odds, probability, category, rank and contributions; by rank."""
+        from immunospine.cohort.scoring import score
+
+        return score(self.features(tables), self.params.pretest_log_odds)
+
+    def counts(self, tables: OmopTables) -> ir.Table:
+        """One row: persons with any back-pain code, with chronic back pain, and diagnosed."""
+        from immunospine.cohort.features import counts
+
+        return counts(standardise(tables), self.concepts, self.params)
+
+    def to_sql(self, dialect: str, tables: OmopTables | None = None) -> str:
+        """The worklist query as SQL (over ``tables``, else over unbound OMOP tables)."""
+        return compile_sql(self.worklist(tables or unbound_tables()), dialect)
+
+
+def unbound_tables() -> dict[str, ir.Table]:
+    """OMOP tables with the engine's input columns and no backend (for SQL and goldens)."""
+    import ibis
+
+    return {
+        t: ibis.table({c: _UNBOUND_TYPE[_KINDS[t][c]] for c in cols}, name=t)
+        for t, cols in INPUT_COLUMNS.items()
+    }
+
+
+def _kind_ok(kind: Kind, dtype: Any) -> bool:
+    if kind in (Kind.ID, Kind.CONCEPT, Kind.INT):
+        return bool(dtype.is_integer())
+    if kind is Kind.NUMBER:
+        return bool(dtype.is_numeric() or dtype.is_string())  # text: TRY_CAST (module docstring)
+    if kind is Kind.DATE:
+        return bool(dtype.is_date() or dtype.is_timestamp())
+    return bool(dtype.is_string())
+
+
+def input_problems(available: frozenset[str], schemas: Mapping[str, Any]) -> list[str]:
+    """Every missing table, missing column or wrong kind, one readable line each."""
+    problems = []
+    for table, cols in INPUT_COLUMNS.items():
+        if table not in available:
+            problems.append(f"OMOP table {table!r} is missing")
+            continue
+        schema = schemas[table]
+        present = {name.lower(): dtype for name, dtype in schema.items()}
+        for col in cols:
+            kind = _KINDS[table][col]
+            if col not in present:
+                problems.append(f"OMOP table {table!r}: column {col!r} is missing")
+            elif not _kind_ok(kind, present[col]):
+                problems.append(
+                    f"OMOP table {table!r}: column {col!r} has type {present[col]}, "
+                    f"expected {_EXPECTED[kind]}"
+                )
+    return problems
+
+
+def check_inputs(available: frozenset[str], schemas: Mapping[str, Any]) -> None:
+    """Raise :class:`OmopSchemaError` naming each missing table/column or wrong type."""
+    problems = input_problems(available, schemas)
+    if problems:
+        raise OmopSchemaError("; ".join(problems))
+
+
+def standardise(tables: OmopTables) -> dict[str, ir.Table]:
+    """Lower-case column names, keep the input columns, cast where the kind needs it."""
+    out = {}
+    for table, cols in INPUT_COLUMNS.items():
+        t = tables[table]
+        by_lower = {c.lower(): c for c in t.columns}
+        exprs = {}
+        for col in cols:
+            value = t[by_lower[col]]
+            kind, dtype = _KINDS[table][col], value.type()
+            if kind is Kind.NUMBER and dtype.is_string():
+                value = value.try_cast("float64")
+            elif kind is Kind.NUMBER and not dtype.is_float64():
+                value = value.cast("float64")
+            elif kind is Kind.DATE and not dtype.is_date():
+                value = value.cast("date")
+            exprs[col] = value
+        out[table] = t.select(**exprs)
+    return out

@@ -1,0 +1,169 @@
+"""Run a screening plan on a backend: check inputs, resolve concepts, write the worklist, count.
+
+``run_screen`` is the only executor of a :class:`~immunospine.cohort.plan.ScreenPlan`. Steps, each
+announced through ``on_step`` (the CLI shows them as progress):
+
+1. **check** the tables and columns the plan reads (``plan.check_inputs``; errors name them);
+2. **resolve** the concept sets: expanded to descendants through ``concept_ancestor`` when the CDM
+   has one; ids absent from the CDM's ``concept`` table are reported as notes, not errors;
+3. **count** persons with back pain, chronic back pain and a known axSpA diagnosis (one query);
+4. **screen**: run the worklist query and write it (Parquet or CSV) in the backend;
+5. **summarise** categories from the written file.
+
+An empty population is not an error: the file is written with its columns and no rows, and the
+summary says "0 persons" and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from immunospine.cohort.backends.base import CohortBackend, output_format
+from immunospine.cohort.plan import ScreenConcepts, ScreenParams, ScreenPlan, check_inputs
+from immunospine.knowledge.probability.axspa import CATEGORIES
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+Step = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ScreenSummary:
+    """What a screening run found; ``notes`` explain anything a reader could misread."""
+
+    backend: str
+    out: Path
+    back_pain: int
+    chronic_back_pain: int
+    diagnosed: int
+    screened: int
+    categories: dict[str, int]
+    notes: tuple[str, ...] = ()
+    concepts_expanded: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        """The summary as short lines for a terminal."""
+        out = [
+            f"persons with a back-pain code:          {self.back_pain:>12,}",
+            f"  with chronic back pain (population):  {self.chronic_back_pain:>12,}",
+            f"  excluded, already diagnosed axSpA:    {self.diagnosed:>12,}",
+            f"  screened (rows in the worklist):      {self.screened:>12,}",
+        ]
+        out += [f"    {label:<35} {n:>12,}" for label, n in self.categories.items()]
+        if self.screened == 0:
+            out.append(
+                "0 persons screened: no undiagnosed person with chronic back pain in this CDM "
+                "(the worklist file has its columns and no rows)."
+            )
+        out += [f"note: {n}" for n in self.notes]
+        return out
+
+
+def _fetch_ids(backend: CohortBackend, expr: Any) -> list[int]:
+    table = backend.fetch(expr)
+    return [int(v) for v in table.column(0).to_pylist() if v is not None]
+
+
+def resolve_concepts(backend: CohortBackend) -> tuple[ScreenConcepts, bool, list[str]]:
+    """The shipped concept sets, expanded through the CDM's ``concept_ancestor`` when it has one."""
+
+    shipped = ScreenConcepts.shipped()
+    notes: list[str] = []
+    tables = backend.list_tables()
+    concepts, expanded = shipped, False
+    if "concept_ancestor" in tables:
+        ca = backend.table("concept_ancestor")
+        cols = {c.lower(): c for c in ca.columns}
+        anc, desc = ca[cols["ancestor_concept_id"]], ca[cols["descendant_concept_id"]]
+        roots = sorted(shipped.all_ids())
+        rows = ca.filter(anc.cast("int64").isin(roots)).select(
+            ancestor_concept_id=anc.cast("int64"), descendant_concept_id=desc.cast("int64")
+        )
+        fetched: pa.Table = backend.fetch(rows)
+        concepts, expanded = ScreenConcepts.shipped(fetched), True
+    if "concept" in tables:
+        ct = backend.table("concept")
+        cid = ct[{c.lower(): c for c in ct.columns}["concept_id"]].cast("int64")
+        wanted = sorted(shipped.all_ids() - shipped.placeholders())
+        found = set(_fetch_ids(backend, ct.filter(cid.isin(wanted)).select(cid=cid)))
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            notes.append(
+                f"{len(missing)} concept id(s) of the shipped concept sets are not in this CDM's "
+                f"concept table (their rows cannot occur): {', '.join(map(str, missing[:12]))}"
+                + (" …" if len(missing) > 12 else "")
+            )
+    return concepts, expanded, notes
+
+
+def _category_counts(path: Path) -> dict[str, int]:
+    import pyarrow.compute as pc
+
+    if output_format(path) == "parquet":
+        import pyarrow.parquet as pq
+
+        col = pq.read_table(path, columns=["category"]).column("category")
+    else:
+        import pyarrow.csv as pacsv
+
+        opts = pacsv.ConvertOptions(include_columns=["category"])
+        col = pacsv.read_csv(path, convert_options=opts).column("category")
+    counts = {label: 0 for label in CATEGORIES.labels}
+    for item in pc.value_counts(col).to_pylist():
+        if item["values"] is not None:
+            counts[str(item["values"])] = int(item["counts"])
+    return counts
+
+
+def run_screen(
+    backend: CohortBackend,
+    out: Path,
+    *,
+    params: ScreenParams | None = None,
+    on_step: Step | None = None,
+) -> ScreenSummary:
+    """Screen the CDM behind ``backend`` and write the worklist to ``out``."""
+    step = on_step or (lambda _msg: None)
+    output_format(out)
+    step("checking OMOP tables and columns")
+    available = backend.list_tables()
+    from immunospine.cohort.plan import INPUT_COLUMNS
+
+    schemas = {t: backend.table(t).schema() for t in INPUT_COLUMNS if t in available}
+    check_inputs(available, schemas)
+    tables = {t: backend.table(t) for t in INPUT_COLUMNS}
+
+    step("resolving concept sets")
+    concepts, expanded, notes = resolve_concepts(backend)
+    plan = ScreenPlan(concepts, params or ScreenParams())
+
+    step("counting the back-pain population")
+    counts = backend.fetch(plan.counts(tables)).to_pylist()[0]
+    back_pain = int(counts["back_pain"] or 0)
+    chronic = int(counts["chronic_back_pain"] or 0)
+    diagnosed = int(counts["diagnosed"] or 0)
+
+    step(f"screening {chronic - diagnosed:,} persons and writing {out.name}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    backend.write(plan.worklist(tables), out)
+
+    step("summarising")
+    categories = _category_counts(out)
+    if not expanded:
+        notes.append("no concept_ancestor table: concept sets used as listed, without descendants")
+    return ScreenSummary(
+        backend=backend.name,
+        out=out,
+        back_pain=back_pain,
+        chronic_back_pain=chronic,
+        diagnosed=diagnosed,
+        screened=sum(categories.values()),
+        categories=categories,
+        notes=tuple(notes),
+        concepts_expanded=expanded,
+    )

@@ -1,0 +1,148 @@
+"""The axSpA likelihood-ratio model as one Ibis expression, generated from the knowledge module.
+
+Nothing here holds a number of its own. For each finding in ``axspa.FINDINGS`` the term added to the
+log-odds is built from ``LIKELIHOOD_RATIOS`` (ln LR+ when present; ln LR− when absent and the row
+says ``use_negative``; 0 when unknown), and context rules are *discovered* by asking
+``likelihood_ratio_for`` which other findings change the row (today: psoriasis or IBD switch
+HLA-B27 to ``HLA_B27_WITH_PSORIASIS_OR_IBD``). Categories come from ``axspa.CATEGORIES``. A change
+in the knowledge module therefore changes the engine, and the golden SQL shows it.
+
+The sum is exact: each ln LR is rounded once to 16 decimals and added as ``DECIMAL(18, 16)``, so
+DuckDB, PostgreSQL and Spark get the same log-odds to the last bit (ranks agree across backends)
+and differ from the float reference by < 1e-14. ``log_odds = ln(pretest odds) + Σ term``;
+``probability = 1 / (1 + exp(−log_odds))``; ``rank`` 1 is the highest log-odds, ties broken
+by ``person_id``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from immunospine.knowledge.probability.axspa import (
+    CATEGORIES,
+    FINDINGS,
+    LIKELIHOOD_RATIOS,
+    LikelihoodRatio,
+    likelihood_ratio_for,
+)
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+#: Type of each ln LR term; |ln LR| < 100 leaves 16 decimals (see the module docstring).
+TERM_TYPE = "decimal(18, 16)"
+
+#: Output columns in front of the features, in order.
+SCORE_COLUMNS = ("rank", "person_id", "probability", "category", "log_odds", "contributions")
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """The LR row for ``finding`` when any of ``when`` is present (empty: the default row)."""
+
+    finding: str
+    row: LikelihoodRatio
+    when: tuple[str, ...] = ()
+
+
+def rules_for(finding: str) -> tuple[Rule, ...]:
+    """Context rows first (each with the findings that trigger it), then the default row."""
+    base = LIKELIHOOD_RATIOS[finding]
+    triggers: dict[LikelihoodRatio, list[str]] = {}
+    for other in FINDINGS:
+        if other == finding:
+            continue
+        row = likelihood_ratio_for(finding, {other: True})
+        if row != base:
+            triggers.setdefault(row, []).append(other)
+    return (*(Rule(finding, row, tuple(w)) for row, w in triggers.items()), Rule(finding, base))
+
+
+def _branches(
+    features: ir.Table, finding: str
+) -> list[tuple[ir.BooleanValue, LikelihoodRatio, bool]]:
+    """(condition, row, present) for each LR that can apply, in CASE order."""
+    import ibis
+
+    value = features[finding]
+    present, absent = value.fill_null(False), (~value).fill_null(False)
+    out = []
+    for rule in rules_for(finding):
+        if rule.when:
+            context = ibis.or_(*(features[w].fill_null(False) for w in rule.when))
+            present_here, absent_here = context & present, context & absent
+        else:
+            present_here, absent_here = present, absent
+        out.append((present_here, rule.row, True))
+        if rule.row.use_negative:
+            out.append((absent_here, rule.row, False))
+    return out
+
+
+def _decimal(x: float) -> Any:
+    import ibis
+
+    return ibis.literal(Decimal(x).quantize(Decimal("1e-16")), type=TERM_TYPE)
+
+
+def _term(features: ir.Table, finding: str) -> Any:
+    import ibis
+
+    cases = [
+        (cond, _decimal(math.log(row.lr_positive if present else row.lr_negative)))
+        for cond, row, present in _branches(features, finding)
+    ]
+    return ibis.cases(*cases, else_=_decimal(0.0))
+
+
+def _label(features: ir.Table, finding: str) -> ir.StringValue:
+    import ibis
+
+    cases = [
+        (cond, f"; {finding}{'+' if present else '-'} (LR {row.ratio(present):g})")
+        for cond, row, present in _branches(features, finding)
+    ]
+    return ibis.cases(*cases, else_="")
+
+
+def category(probability: ir.FloatingValue) -> ir.StringValue:
+    """The ``CATEGORIES`` band of ``probability`` (bounds and inclusivity as the knowledge says)."""
+    import ibis
+
+    bands = CATEGORIES.bands
+    cases = []
+    for band in bands[:-1]:
+        below = probability <= band.hi if band.hi_inclusive else probability < band.hi
+        cases.append((below, band.label))
+    return ibis.cases(*cases, else_=bands[-1].label)
+
+
+def log_odds(
+    features: ir.Table, pretest_log_odds: float, findings: Sequence[str] = FINDINGS
+) -> Any:
+    """ln(pretest odds) + Σ ln LR over ``findings`` (left to right, so every backend agrees)."""
+    total: Any = _decimal(pretest_log_odds)
+    for name in findings:
+        total = total + _term(features, name)
+    return total.cast("float64")
+
+
+def score(features: ir.Table, pretest_log_odds: float) -> ir.Table:
+    """Add log-odds, probability, category, rank and contributions; order by rank."""
+    import ibis
+
+    lo = log_odds(features, pretest_log_odds)
+    labels: Any = ibis.literal("")
+    for name in FINDINGS:
+        labels = labels.concat(_label(features, name))
+    scored = features.mutate(log_odds=lo, contributions=labels.substr(2))
+    probability = (1.0 / (1.0 + (-scored.log_odds).exp())).cast("float64")
+    scored = scored.mutate(probability=probability)
+    rank = ibis.row_number().over(order_by=[ibis.desc(scored.log_odds), scored.person_id]) + 1
+    scored = scored.mutate(category=category(scored.probability), rank=rank.cast("int64"))
+    feature_cols = [c for c in features.columns if c != "person_id"]
+    return scored.select(*SCORE_COLUMNS, *feature_cols).order_by("rank")
