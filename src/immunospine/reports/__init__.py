@@ -1,1 +1,5 @@
-"""immunospine.reports (see house-style §7.2)."""
+"""Rendering only (house-style §7.2): a ``model.Report`` → HTML or PDF (``html``, ``pdf``).
+
+No clinical logic lives here; services assemble reports. HTML and PDF need the ``reports`` extra
+(jinja2, fpdf2); the PDF embeds DejaVu Sans when installed (Debian ``fonts-dejavu-core``).
+"""

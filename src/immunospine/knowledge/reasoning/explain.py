@@ -18,7 +18,15 @@ from immunospine.knowledge.reasoning.red_flags import RedFlag
 from immunospine.knowledge.reasoning.referral import Referral
 from immunospine.knowledge.reasoning.urgency import NextStep
 
-__all__ = ["DISCLAIMER", "JARGON", "TEST_NAMES", "explain"]
+__all__ = [
+    "CHANCE_WORDS",
+    "CONDITION_NAMES",
+    "DISCLAIMER",
+    "JARGON",
+    "STEP_TEXT",
+    "TEST_NAMES",
+    "explain",
+]
 
 DISCLAIMER = (
     "This supports a decision, not a diagnosis. It cannot examine you and can be wrong; a doctor "
