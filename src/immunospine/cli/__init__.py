@@ -22,9 +22,28 @@ app = typer.Typer(
 )
 
 
+# Each module adds its commands to ``app`` when imported; imported on first use of the CLI.
+_COMMAND_MODULES = (
+    "calc",
+    "batch",
+    "triage",
+    "self_check",
+    "db",
+    "patient",
+    "demo",
+    "demo_seed",
+    "fhir",
+    "csv_io",
+    "cohort",
+    "cohort_screen",
+)
+
+
 def _register() -> None:
-    # One line per command module; each module adds its commands to ``app``.
-    from immunospine.cli import calc, demo  # noqa: F401
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"immunospine.cli.{name}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,21 +1,51 @@
-"""The demo behind ``make run``: a synthetic patient scored with the knowledge core.
+"""The demo behind ``make run``: the whole path on the embedded defaults, with synthetic data.
 
-All data here is invented. Later issues extend the demo with triage and a patient record.
+1. **Find** — triage a synthetic person with chronic back pain (``services.triage``).
+2. **Score** — the same person's disease activity with cited calculators.
+3. **Follow** — a synthetic clinic seeded into SQLite: who is off target, one patient's flares.
+4. **Scale** — a synthetic OMOP population screened with DuckDB, evaluated against its ground truth.
+
+Everything is written under one output folder that the demo owns (``demo-output/`` by default)
+and recreated on each run. All data is invented.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from immunospine.knowledge import Result, calculate
+from immunospine.services import cohort_data, cohort_screen, database, demo_clinic, tracking
+from immunospine.services.triage import Assessment, triage
 
 DISCLAIMER = (
     "immunospine supports decisions; it does not diagnose. Discuss every result with a clinician."
 )
+ACTOR = "demo"
+MARKER = ".immunospine-demo"
 
-# A synthetic 31-year-old with 4 years of inflammatory-type back pain (invented for the demo).
-SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
+# A synthetic 31-year-old with four years of inflammatory-type back pain (invented for the demo).
+SAMPLE_CASE: dict[str, Any] = {
+    "age": 31,
+    "sex": "male",
+    "back_pain": {
+        "duration_months": 48,
+        "age_at_onset": 27,
+        "insidious_onset": True,
+        "morning_stiffness_minutes": 60,
+        "improves_with_exercise": True,
+        "improves_with_rest": False,
+        "night_pain": True,
+        "wakes_second_half_of_night": True,
+        "alternating_buttock_pain": True,
+    },
+    "findings": {"enthesitis_heel": True, "nsaid_response": True, "hla_b27": None},
+    "red_flags": {"saddle_anaesthesia": False, "unexplained_weight_loss": False},
+}
+SAMPLE_SCORES: dict[str, dict[str, Any]] = {
     "basdai": {"q1": 6, "q2": 7, "q3": 3, "q4": 4, "q5": 6, "q6": 5},
     "asdas_crp": {
         "back_pain": 7,
@@ -24,26 +54,117 @@ SAMPLE_INPUTS: dict[str, dict[str, Any]] = {
         "peripheral_pain": 3,
         "crp_mg_l": 14,
     },
+    "basfi": {f"q{i}": v for i, v in enumerate((3, 5, 2, 4, 6, 1, 3, 2, 7, 5), 1)},
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class DemoReport:
-    title: str
-    results: tuple[Result, ...]
+    out_dir: Path
+    triage: Assessment
+    scores: tuple[Result, ...]
+    clinic: dict[str, Any] = field(default_factory=dict)
+    cohort: dict[str, Any] = field(default_factory=dict)
     disclaimer: str = DISCLAIMER
 
 
-def sample_patient_report() -> DemoReport:
-    results = tuple(calculate(name, **inputs) for name, inputs in SAMPLE_INPUTS.items())
-    return DemoReport("Synthetic patient: 31 years, back pain for 4 years", results)
+def prepare_output(out_dir: Path) -> Path:
+    """Create (or empty) the demo's own folder; refuse to empty a folder the demo did not make."""
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+        from immunospine.errors import InputError
+
+        raise InputError.single(
+            ("--out",),
+            "exists and was not made by the demo; choose an empty or new folder",
+            str(out_dir),
+        )
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    (out_dir / MARKER).write_text("folder made by `immunospine demo`; emptied on each run\n")
+    return out_dir
+
+
+def run_demo(
+    out_dir: Path,
+    *,
+    clinic_patients: int = 40,
+    population: int = 50_000,
+    seed: int = 2026,
+    on_step: Callable[[str], None] | None = None,
+) -> DemoReport:
+    """Run the four parts; ``on_step(text)`` reports progress for a face to show."""
+    step = on_step or (lambda _text: None)
+    prepare_output(out_dir)
+
+    step("Find: triaging a synthetic person with chronic back pain")
+    assessment = triage(SAMPLE_CASE)
+    scores = tuple(calculate(name, **inputs) for name, inputs in SAMPLE_SCORES.items())
+    report = DemoReport(out_dir, assessment, scores)
+
+    step(f"Follow: seeding a synthetic clinic of {clinic_patients} patients into SQLite")
+    db_url = f"sqlite:///{out_dir / 'clinic.db'}"
+    db = database.open_database(db_url)
+    try:
+        database.upgrade(db)
+        seeded = demo_clinic.seed_clinic(db, clinic_patients, seed, actor=ACTOR)
+        off = tracking.off_target(db, actor=ACTOR)
+        report.clinic = {
+            "database": db_url,
+            "patients": seeded.patients,
+            "records": dict(seeded.records),
+            "off_target": [
+                {"patient_id": s.patient_id, "target": s.target, "score": s.score}
+                for s in off
+                if s.status == "off_target"
+            ],
+        }
+    finally:
+        db.dispose()
+
+    step(f"Scale: generating a synthetic OMOP population of {population:,} persons")
+    omop = out_dir / "omop"
+    cohort_data.generate_population(omop, population, seed)
+    step("Scale: screening it for undiagnosed axSpA with DuckDB")
+    worklist = out_dir / "worklist.parquet"
+    summary = cohort_screen.screen(
+        cohort_screen.ScreenRequest(backend="duckdb", out=worklist, data=omop)
+    )
+    evaluation = cohort_data.evaluate_worklist(worklist, omop / "truth.parquet")
+    report.cohort = {
+        "summary": summary.lines(),
+        "evaluation": cohort_data.render_evaluation(evaluation),
+        "worklist": str(worklist),
+    }
+    return report
 
 
 def render_text(report: DemoReport) -> str:
-    lines = [report.title, "=" * len(report.title)]
-    for r in report.results:
+    """The demo as a readable terminal report."""
+    out: list[str] = []
+
+    def heading(text: str) -> None:
+        out.extend(["", text, "-" * len(text)])
+
+    heading("1. Find: triage of a synthetic 31-year-old with 4 years of back pain")
+    out.append(report.triage.to_text().rstrip())
+    heading("2. Score: disease activity with cited calculators")
+    for r in report.scores:
         score = "—" if r.score is None else f"{r.score:.2f}"
         category = f" ({r.category.replace('_', ' ')})" if r.category else ""
-        lines.append(f"{r.name:<12} {score}{category}")
-    lines += ["", report.disclaimer]
-    return "\n".join(lines)
+        out.append(f"  {r.name:<10} {score}{category}   [{r.citation.split(';')[0][:60]}…]")
+    heading("3. Follow: a synthetic clinic in SQLite")
+    c = report.clinic
+    out.append(f"  {c['patients']} patients seeded into {c['database']}")
+    out.append("  records: " + ", ".join(f"{k} {v:,}" for k, v in sorted(c["records"].items())))
+    out.append(f"  off target (treat-to-target list): {len(c['off_target'])} patient(s)")
+    for s in c["off_target"][:8]:
+        score = "—" if s["score"] is None else f"{s['score']:.2f}"
+        out.append(f"    {s['patient_id']:<18} {s['target']:<28} latest {score}")
+    heading("4. Scale: case-finding over a synthetic OMOP population (DuckDB)")
+    out.extend("  " + line for line in report.cohort["summary"])
+    out.append("")
+    out.extend("  " + line for line in report.cohort["evaluation"].splitlines())
+    out.append(f"  worklist: {report.cohort['worklist']}")
+    out += ["", f"Everything the demo wrote is in {report.out_dir}/", "", report.disclaimer]
+    return "\n".join(out)

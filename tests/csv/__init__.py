@@ -1,0 +1,1 @@
+"""Tests of the CSV exchange format (``tests.csv``, not the standard library)."""  # noqa: A005
