@@ -70,46 +70,6 @@ def at_least(
     )
 
 
-def points_at_least(
-    threshold: float, scored: Sequence[tuple[str, Tri, float]], *, what: str = "points"
-) -> tuple[Outcome, float, float]:
-    """Sum points of true items; returns (outcome, known points, maximum reachable points).
-
-    ``scored`` holds (name, value, points). Unknown items could add their points.
-    """
-    known = sum(p for _, v, p in scored if v is True)
-    possible = known + sum(p for _, v, p in scored if v is None)
-    unknown = tuple(name for name, v, _ in scored if v is None)
-    contributors = ", ".join(f"{name} {p:g}" for name, v, p in scored if v is True) or "none"
-    if known >= threshold:
-        return (
-            Outcome(Verdict.MET, (f"{known:g} {what} (need {threshold:g}): {contributors}",)),
-            known,
-            possible,
-        )
-    if possible < threshold:
-        return (
-            Outcome(
-                Verdict.NOT_MET,
-                (
-                    f"{known:g} {what}, at most {possible:g} reachable "
-                    f"(need {threshold:g}): {contributors}",
-                ),
-            ),
-            known,
-            possible,
-        )
-    return (
-        Outcome(
-            Verdict.INDETERMINATE,
-            (f"{known:g} {what} known (need {threshold:g}): {contributors}",),
-            unknown,
-        ),
-        known,
-        possible,
-    )
-
-
 def all_of(*parts: Outcome) -> Outcome:
     """Kleene AND: not met if any part is not met; met if all are; otherwise indeterminate."""
     failed = [p for p in parts if p.verdict is Verdict.NOT_MET]
@@ -136,26 +96,3 @@ def any_of(*parts: Outcome) -> Outcome:
         _dedupe([b for p in parts for b in p.because]),
         _dedupe([m for p in parts for m in p.missing]),
     )
-
-
-def threshold(
-    name: str,
-    value: float | None,
-    *,
-    at_least: float | None = None,
-    below: float | None = None,
-    label: str | None = None,
-) -> Outcome:
-    """A numeric item compared with a cut-off (``value >= at_least`` or ``value < below``)."""
-    if value is None:
-        return Outcome(Verdict.INDETERMINATE, (), (name,))
-    text = label or name
-    if at_least is not None:
-        ok = value >= at_least
-        rule = f"{text} {value:g} {'≥' if ok else '<'} {at_least:g}"
-    elif below is not None:
-        ok = value < below
-        rule = f"{text} {value:g} {'<' if ok else '≥'} {below:g}"
-    else:
-        raise ValueError("threshold needs at_least or below")
-    return Outcome(Verdict.MET if ok else Verdict.NOT_MET, (rule,))

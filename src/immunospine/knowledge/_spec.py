@@ -35,11 +35,6 @@ class Band:
         below = value <= self.hi if self.hi_inclusive else value < self.hi
         return above and below
 
-    def describe(self) -> str:
-        lo = "" if self.lo == -math.inf else f"{self.lo:g} {'≤' if self.lo_inclusive else '<'} "
-        hi = "" if self.hi == math.inf else f" {'≤' if self.hi_inclusive else '<'} {self.hi:g}"
-        return f"{lo}score{hi}"
-
 
 @dataclass(frozen=True, slots=True)
 class Bands:

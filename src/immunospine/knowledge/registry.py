@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
+from types import ModuleType
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,21 +25,33 @@ _PACKAGES = ("instruments", "criteria", "response", "probability")
 
 @cache
 def _load() -> dict[str, CalculatorSpec]:
-    found: dict[str, CalculatorSpec] = {}
+    modules = []
     for package in _PACKAGES:
         pkg = importlib.import_module(f"immunospine.knowledge.{package}")
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
-            if info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{pkg.__name__}.{info.name}")
-            specs = getattr(module, "SPECS", None) or (getattr(module, "SPEC", None),)
-            for spec in specs:
-                if not isinstance(spec, CalculatorSpec):
-                    raise TypeError(f"{module.__name__} exposes no CalculatorSpec")
-                if spec.name in found:
-                    raise ValueError(f"calculator {spec.name!r} is defined twice")
-                found[spec.name] = spec
+            if not info.name.startswith("_"):
+                modules.append(importlib.import_module(f"{pkg.__name__}.{info.name}"))
+    return index_specs(modules)
+
+
+def index_specs(modules: Iterable[ModuleType]) -> dict[str, CalculatorSpec]:
+    """Every spec of ``modules`` by name, sorted; a name defined twice is an error."""
+    found: dict[str, CalculatorSpec] = {}
+    for module in modules:
+        for spec in specs_of(module):
+            if spec.name in found:
+                raise ValueError(f"calculator {spec.name!r} is defined twice")
+            found[spec.name] = spec
     return dict(sorted(found.items()))
+
+
+def specs_of(module: ModuleType) -> tuple[CalculatorSpec, ...]:
+    """The ``SPECS`` (or single ``SPEC``) a calculator module exposes; anything else is an error."""
+    specs = getattr(module, "SPECS", None) or (getattr(module, "SPEC", None),)
+    for spec in specs:
+        if not isinstance(spec, CalculatorSpec):
+            raise TypeError(f"{module.__name__} exposes no CalculatorSpec")
+    return tuple(specs)
 
 
 def catalogue() -> tuple[CalculatorSpec, ...]:
