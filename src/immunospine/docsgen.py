@@ -1,6 +1,6 @@
-"""Reference docs generated from the calculator registry, so they cannot drift from the code.
+"""Reference docs generated from the registry and the CLI, so they cannot drift from the code.
 
-    python -m immunospine.docsgen --write   # regenerate docs/reference/calculators.md
+    python -m immunospine.docsgen --write   # regenerate docs/reference/{calculators,cli}.md
     python -m immunospine.docsgen --check   # exit 1 when the file on disk differs
     python -m immunospine.docsgen           # print the generated text
 
@@ -24,7 +24,7 @@ from typing import Any
 from immunospine.knowledge import catalogue
 from immunospine.services.calculators import describe
 
-__all__ = ["CALCULATORS_MD", "main", "render_calculators"]
+__all__ = ["CALCULATORS_MD", "CLI_MD", "main", "render_calculators", "render_cli"]
 
 ROOT = Path(__file__).resolve().parents[2]
 CALCULATORS_MD = Path("docs/reference/calculators.md")
@@ -40,8 +40,9 @@ def render_calculators() -> str:
         "",
         f"<!-- Generated from the calculator registry by `{_REGENERATE}`. Do not edit. -->",
         "",
-        f"{len(entries)} calculators. Each is reachable as `immunospine calc NAME`, "
-        '`calculate("NAME", ...)` and `POST /api/v1/calculators/NAME`; those marked '
+        f"{len(entries)} calculators. Each is reachable as `immunospine calc NAME` and "
+        '`calculate("NAME", ...)` (the HTTP door, `POST /api/v1/calculators/NAME`, comes with '
+        "the web application); those marked "
         "*batch* also score whole tables with `calculate_batch`. "
         "They support clinical decisions; none of them makes a diagnosis.",
         "",
@@ -201,7 +202,50 @@ def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
-_TARGETS = {CALCULATORS_MD: render_calculators}
+def render_cli() -> str:
+    """The whole of ``docs/reference/cli.md``: every command, its arguments and options."""
+    import typer
+
+    from immunospine.cli import _register, app
+
+    _register()
+    root = typer.main.get_command(app)
+    out = [
+        "# Command-line reference",
+        "",
+        f"<!-- Generated from the command definitions by `{_REGENERATE}`. Do not edit. -->",
+        "",
+        "Every command exits 0 on success, 2 on bad input (the message on standard error names "
+        "the field, the value and what is allowed; nothing on standard output) and 1 on other "
+        "errors. `immunospine COMMAND --help` shows the same text.",
+    ]
+
+    # Typer ships its own copy of click, so commands and parameters are read by duck typing.
+    def walk(command: Any, path: str) -> None:
+        out.extend(["", f"## `{path}`", "", _cell(command.help or "")])
+        rows = []
+        for param in command.params:
+            if param.param_type_name == "option":
+                if getattr(param, "hidden", False) or param.name == "help":
+                    continue
+                names = ", ".join(f"`{o}`" for o in [*param.opts, *param.secondary_opts])
+                default = "" if param.required or param.default in (None, False) else param.default
+                rows.append((names, getattr(param, "help", None) or "", _cell(str(default))))
+            else:
+                need = "required" if param.required else "optional"
+                rows.append((f"`{(param.name or '').upper()}`", f"argument ({need})", ""))
+        if rows:
+            out.extend(["", "| argument or option | meaning | default |", "|---|---|---|"])
+            out.extend(f"| {n} | {_cell(h)} | {d} |" for n, h, d in rows)
+        for name in sorted(getattr(command, "commands", {})):
+            walk(command.commands[name], f"{path} {name}")
+
+    walk(root, "immunospine")
+    return "\n".join(out) + "\n"
+
+
+CLI_MD = Path("docs/reference/cli.md")
+_TARGETS = {CALCULATORS_MD: render_calculators, CLI_MD: render_cli}
 
 
 def main(argv: list[str] | None = None) -> int:

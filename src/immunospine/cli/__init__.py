@@ -47,25 +47,25 @@ def _register() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``immunospine`` script; returns the exit code."""
+    """Entry point of the ``immunospine`` script; returns the exit code.
+
+    The command-line library handles its own usage errors (message on standard error, exit 2);
+    our errors reach here and become a one-line message and their exit code.
+    """
     _register()
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, standalone_mode=True, prog_name="immunospine")
     except ImmunospineError as exc:
         sys.stderr.write(f"Error: {exc}\n")
         return exc.exit_code
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        sys.stderr.write("Aborted.\n")
-        return 130
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show(file=sys.stderr)
-            return exc.exit_code
-        raise
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        sys.stderr.write(f"{code}\n")
+        return 1
     return 0
 
 
