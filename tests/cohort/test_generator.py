@@ -21,8 +21,8 @@ from immunospine.cohort.omop_schema import (
     parquet_tables,
 )
 from immunospine.errors import InputError, OmopSchemaError
+from tests.paths import SYNTHEA_ZIP
 
-SYNTHEA_ZIP = Path("/work/shared/data/omop/Synthea27NjParquet_5.4.zip")
 N = 20_000
 
 
@@ -164,7 +164,7 @@ def test_generated_schema_is_exact_and_checks(cdm: Path) -> None:
 @pytest.fixture(scope="module")
 def synthea(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not SYNTHEA_ZIP.is_file():
-        pytest.skip("Synthea27Nj sample not available")
+        pytest.skip(reason="Synthea27Nj sample not available")
     out = tmp_path_factory.mktemp("s27")
     with zipfile.ZipFile(SYNTHEA_ZIP) as z:
         z.extractall(out)

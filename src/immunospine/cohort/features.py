@@ -29,6 +29,15 @@ read over the whole history; there is no index-date window.
   concept and a positive or negative answer). ``sij_imaging`` (a procedure was done: present or
   unknown) is reported but does not enter the LR model: a procedure has no result.
 * ``inflammatory_back_pain``, ``peripheral_arthritis``: no concept set yet, always unknown.
+
+**Shape of the query** (what makes it fast; the results do not depend on it). Each table is read
+once. A condition row gets one small integer code, the OR of the bits of every concept set its
+concept is in (one ``CASE`` per row instead of one ``IN`` list per flag); per person, one ``GROUP
+BY`` takes ``BOOL_OR`` of each bit and the min/max back-pain date. :func:`back_pain` (one row per
+person in ``person`` with a back-pain code) feeds both the counts and the worklist; the runner
+materialises it once. ``drug_exposure``, ``measurement``, ``observation`` and
+``procedure_occurrence`` are semi-joined to the screened persons *before* they are aggregated, so
+only their rows are grouped.
 """
 
 from __future__ import annotations
@@ -55,6 +64,10 @@ CONDITION_FINDINGS = {
     "dactylitis": "dactylitis",
 }
 
+#: Bits of the per-row condition code in :func:`back_pain` (sets may overlap: OR of the bits).
+BACK_PAIN_BIT, CHRONIC_CODED_BIT, DIAGNOSED_BIT = 1, 2, 4
+CONDITION_BITS = {finding: 8 << i for i, finding in enumerate(CONDITION_FINDINGS)}
+
 
 def _isin(col: ir.Column, ids: frozenset[int]) -> ir.BooleanValue:
     import ibis
@@ -72,68 +85,99 @@ def _three_valued(present: ir.BooleanValue, absent: ir.BooleanValue | None) -> i
     return ibis.cases(*branches, else_=ibis.null("boolean"))
 
 
-def _back_pain(tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams) -> ir.Table:
-    """Per person with any back-pain code: first/last date, chronic flag, condition findings."""
+def _has(flags: ir.IntegerValue, bit: int) -> ir.BooleanValue:
+    return (flags & bit) != 0
+
+
+def _concept_code(col: ir.IntegerColumn, bits: dict[int, frozenset[int]]) -> ir.IntegerValue:
+    """Per row: the OR of ``bit`` over every ``bits`` set that holds the row's concept (else 0).
+
+    Computed in Python, so each concept id appears once in one ``CASE`` (sets may overlap).
+    """
+    import ibis
+
+    code: dict[int, int] = {}
+    for bit, ids in bits.items():
+        for i in ids:
+            code[i] = code.get(i, 0) | bit
+    by_code: dict[int, list[int]] = {}
+    for i, value in sorted(code.items()):
+        by_code.setdefault(value, []).append(i)
+    if not by_code:
+        return ibis.literal(0, type="int32")
+    return ibis.cases(
+        *((col.isin(ids), ibis.literal(value, type="int32")) for value, ids in by_code.items()),
+        else_=ibis.literal(0, type="int32"),
+    )
+
+
+def back_pain(tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams) -> ir.Table:
+    """One row per person in ``person`` with a back-pain code (one pass over conditions).
+
+    Columns: ``person_id``, ``first_back_pain_date``, ``age_at_onset``, ``chronic``,
+    ``diagnosed`` and one boolean per condition finding (``CONDITION_FINDINGS``).
+    """
     import ibis
 
     co = tables["condition_occurrence"]
     wanted = c.back_pain | c.axspa_diagnosis
     for name in CONDITION_FINDINGS.values():
         wanted |= getattr(c, name)
-    co = co.filter(_isin(co.condition_concept_id, wanted))
-    is_bp = _isin(co.condition_concept_id, c.back_pain)
-    agg: dict[str, Any] = {
-        "first_back_pain_date": co.condition_start_date.min(where=is_bp),
-        "last_back_pain_date": co.condition_start_date.max(where=is_bp),
-        "coded_chronic": _isin(co.condition_concept_id, c.chronic_back_pain_coded).any(),
-        "diagnosed": _isin(co.condition_concept_id, c.axspa_diagnosis).any(),
+    bits = {
+        BACK_PAIN_BIT: c.back_pain,
+        CHRONIC_CODED_BIT: c.chronic_back_pain_coded & wanted,
+        DIAGNOSED_BIT: c.axspa_diagnosis,
     }
     for finding, concept_field in CONDITION_FINDINGS.items():
-        agg[finding] = _isin(co.condition_concept_id, getattr(c, concept_field)).any()
+        bits[CONDITION_BITS[finding]] = getattr(c, concept_field)
+    co = co.filter(_isin(co.condition_concept_id, wanted))
+    co = co.select(
+        "person_id",
+        date=co.condition_start_date,
+        code=_concept_code(co.condition_concept_id, bits),
+    )
+    is_bp = _has(co.code, BACK_PAIN_BIT)
+    agg: dict[str, Any] = {
+        "first_back_pain_date": co.date.min(where=is_bp),
+        "last_back_pain_date": co.date.max(where=is_bp),
+        "coded_chronic": _has(co.code, CHRONIC_CODED_BIT).any(),
+        "diagnosed": _has(co.code, DIAGNOSED_BIT).any(),
+    }
+    for finding, bit in CONDITION_BITS.items():
+        agg[finding] = _has(co.code, bit).any()
     per_person = co.group_by("person_id").aggregate(**agg)
     per_person = per_person.filter(per_person.first_back_pain_date.notnull())
-    chronic = per_person.coded_chronic.fill_null(False) | (
-        per_person.last_back_pain_date
-        >= per_person.first_back_pain_date + ibis.interval(days=p.chronic_min_days)
-    )
-    return per_person.mutate(chronic=chronic)
-
-
-def counts(tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams) -> ir.Table:
-    """One row: persons (in ``person``) with a back-pain code, chronic, and diagnosed among them."""
-    bp = _back_pain(tables, c, p)
-    person = tables["person"].select("person_id")
-    bp = bp.semi_join(person, "person_id")
-    chronic = bp.chronic
-    return bp.aggregate(
-        back_pain=bp.count(),
-        chronic_back_pain=chronic.sum(),
-        diagnosed=(chronic & bp.diagnosed.fill_null(False)).sum(),
-    )
-
-
-def population(tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams) -> ir.Table:
-    """Persons with chronic back pain (diagnosed included), onset age and condition findings."""
-    bp = _back_pain(tables, c, p)
-    bp = bp.filter(bp.chronic)
     person = tables["person"]
-    joined = bp.join(person, bp.person_id == person.person_id)
+    joined = per_person.join(person, per_person.person_id == person.person_id)
+    first = joined.first_back_pain_date
+    chronic = joined.coded_chronic | (
+        joined.last_back_pain_date >= first + ibis.interval(days=p.chronic_min_days)
+    )
     cols: dict[str, Any] = {
-        "person_id": bp.person_id,
-        "diagnosed": bp.diagnosed.fill_null(False),
-        "first_back_pain_date": bp.first_back_pain_date,
-        "age_at_onset": (bp.first_back_pain_date.year() - person.year_of_birth).cast("int32"),
+        "person_id": per_person.person_id,
+        "first_back_pain_date": first,
+        "age_at_onset": (first.year() - person.year_of_birth).cast("int32"),
+        "chronic": chronic,
+        "diagnosed": joined.diagnosed,
     }
     for finding in CONDITION_FINDINGS:
-        cols[finding] = _three_valued(bp[finding], None)
+        cols[finding] = joined[finding]
     return joined.select(**cols)
 
 
-def _measurement_features(tables: dict[str, ir.Table], c: ScreenConcepts) -> ir.Table:
+def counts(bp: ir.Table) -> ir.Table:
+    """One row from :func:`back_pain`: persons with a code, chronic, and diagnosed among them."""
+    return bp.aggregate(
+        back_pain=bp.count(),
+        chronic_back_pain=bp.chronic.sum(),
+        diagnosed=(bp.chronic & bp.diagnosed).sum(),
+    )
+
+
+def _measurement_features(m: ir.Table, c: ScreenConcepts) -> ir.Table:
+    """Per person: acute-phase reactant raised/judged, HLA-B27 and SIJ-MRI positive/negative."""
     import ibis
 
-    m = tables["measurement"]
-    m = m.filter(_isin(m.measurement_concept_id, c.crp | c.esr | c.hla_b27 | c.sij_imaging))
     concept, number, answer = m.measurement_concept_id, m.value_as_number, m.value_as_concept_id
 
     def raised_and_judged(rule: cs.RaisedRule, ids: frozenset[int]) -> tuple[Any, Any]:
@@ -162,23 +206,30 @@ def _measurement_features(tables: dict[str, ir.Table], c: ScreenConcepts) -> ir.
     )
 
 
-def features(tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams) -> ir.Table:
-    """One row per undiagnosed person with chronic back pain; every LR finding as a column."""
+def features(
+    tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams, bp: ir.Table
+) -> ir.Table:
+    """One row per undiagnosed person with chronic back pain; every LR finding as a column.
+
+    ``bp`` is :func:`back_pain` over the same tables (or its materialised copy).
+    """
     import ibis
 
-    pop = population(tables, c, p)
-    pop = pop.filter(~pop.diagnosed).drop("diagnosed")
+    pop = bp.filter(bp.chronic & ~bp.diagnosed)
+    ids = pop.select("person_id")
 
-    meas = _measurement_features(tables, c)
+    m = tables["measurement"]
+    m = m.filter(_isin(m.measurement_concept_id, c.crp | c.esr | c.hla_b27 | c.sij_imaging))
+    meas = _measurement_features(m.semi_join(ids, "person_id"), c)
     d = tables["drug_exposure"]
-    d = d.filter(_isin(d.drug_concept_id, c.nsaids))
+    d = d.filter(_isin(d.drug_concept_id, c.nsaids)).semi_join(ids, "person_id")
     drugs = d.group_by("person_id").aggregate(n_nsaid=d.drug_exposure_start_date.nunique())
     o = tables["observation"]
-    o = o.filter(_isin(o.observation_concept_id, c.family_history))
+    o = o.filter(_isin(o.observation_concept_id, c.family_history)).semi_join(ids, "person_id")
     neg = _isin(o.value_as_concept_id, c.negative_result).fill_null(False)
     obs = o.group_by("person_id").aggregate(fh_positive=(~neg).any(), fh_negative=neg.any())
     pr = tables["procedure_occurrence"]
-    pr = pr.filter(_isin(pr.procedure_concept_id, c.sij_imaging))
+    pr = pr.filter(_isin(pr.procedure_concept_id, c.sij_imaging)).semi_join(ids, "person_id")
     procs = pr.group_by("person_id").aggregate(n_sij=pr.count())
 
     meas = meas.rename(m_person_id="person_id")
@@ -199,12 +250,11 @@ def features(tables: dict[str, ir.Table], c: ScreenConcepts, p: ScreenParams) ->
         "hla_b27": _three_valued(j.hla_positive, j.hla_negative),
         "mri_sacroiliitis": _three_valued(j.mri_positive, j.mri_negative),
     }
+    for finding in CONDITION_FINDINGS:
+        derived[finding] = _three_valued(j[finding], None)
     cols: dict[str, Any] = {"person_id": j.person_id}
     for name in FINDINGS:
-        if name in CONDITION_FINDINGS:
-            cols[name] = j[name]
-        else:
-            cols[name] = derived.get(name, ibis.null("boolean"))
+        cols[name] = derived.get(name, ibis.null("boolean"))
     cols["first_back_pain_date"] = j.first_back_pain_date
     cols["age_at_onset"] = j.age_at_onset
     cols["nsaid_exposures"] = n_nsaid

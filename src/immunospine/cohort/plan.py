@@ -163,29 +163,39 @@ class ScreenPlan:
     concepts: ScreenConcepts = field(default_factory=ScreenConcepts.shipped)
     params: ScreenParams = field(default_factory=ScreenParams)
 
-    def population(self, tables: OmopTables) -> ir.Table:
-        """Every person with chronic back pain, with ``diagnosed`` (known axSpA) and onset age."""
-        from immunospine.cohort.features import population
+    def back_pain(self, tables: OmopTables) -> ir.Table:
+        """One row per person with a back-pain code: onset, ``chronic``, ``diagnosed``, flags.
 
-        return population(standardise(tables), self.concepts, self.params)
+        The runner materialises it once (``CohortBackend.materialize``) and passes it as
+        ``back_pain=`` to :meth:`counts` and :meth:`worklist`; without it they compute it inline.
+        """
+        from immunospine.cohort.features import back_pain
 
-    def features(self, tables: OmopTables) -> ir.Table:
+        return back_pain(standardise(tables), self.concepts, self.params)
+
+    def population(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
+        """Every person with chronic back pain (``diagnosed``: known axSpA), with onset age."""
+        bp = self.back_pain(tables) if back_pain is None else back_pain
+        return bp.filter(bp.chronic)
+
+    def features(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """One row per undiagnosed person with chronic back pain; one column per feature."""
         from immunospine.cohort.features import features
 
-        return features(standardise(tables), self.concepts, self.params)
+        bp = self.back_pain(tables) if back_pain is None else back_pain
+        return features(standardise(tables), self.concepts, self.params, bp)
 
-    def worklist(self, tables: OmopTables) -> ir.Table:
+    def worklist(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """Features plus log-odds, probability, category, rank and contributions; by rank."""
         from immunospine.cohort.scoring import score
 
-        return score(self.features(tables), self.params.pretest_log_odds)
+        return score(self.features(tables, back_pain), self.params.pretest_log_odds)
 
-    def counts(self, tables: OmopTables) -> ir.Table:
+    def counts(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """One row: persons with any back-pain code, with chronic back pain, and diagnosed."""
         from immunospine.cohort.features import counts
 
-        return counts(standardise(tables), self.concepts, self.params)
+        return counts(self.back_pain(tables) if back_pain is None else back_pain)
 
     def to_sql(self, dialect: str, tables: OmopTables | None = None) -> str:
         """The worklist query as SQL (over ``tables``, else over unbound OMOP tables)."""

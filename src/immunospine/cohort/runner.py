@@ -6,7 +6,9 @@ announced through ``on_step`` (the CLI shows them as progress):
 1. **check** the tables and columns the plan reads (``plan.check_inputs``; errors name them);
 2. **resolve** the concept sets: expanded to descendants through ``concept_ancestor`` when the CDM
    has one; ids absent from the CDM's ``concept`` table are reported as notes, not errors;
-3. **count** persons with back pain, chronic back pain and a known axSpA diagnosis (one query);
+3. **count** persons with back pain, chronic back pain and a known axSpA diagnosis: the per-person
+   back-pain table (``plan.back_pain``, one pass over ``condition_occurrence``) is materialised
+   once in the backend, and the counts and the worklist both read it;
 4. **screen**: run the worklist query and write it (Parquet or CSV) in the backend;
 5. **summarise** categories from the written file.
 
@@ -143,14 +145,15 @@ def run_screen(
     plan = ScreenPlan(concepts, params or ScreenParams())
 
     step("counting the back-pain population")
-    counts = backend.fetch(plan.counts(tables)).to_pylist()[0]
+    bp = backend.materialize(plan.back_pain(tables))
+    counts = backend.fetch(plan.counts(tables, back_pain=bp)).to_pylist()[0]
     back_pain = int(counts["back_pain"] or 0)
     chronic = int(counts["chronic_back_pain"] or 0)
     diagnosed = int(counts["diagnosed"] or 0)
 
     step(f"screening {chronic - diagnosed:,} persons and writing {out.name}")
     out.parent.mkdir(parents=True, exist_ok=True)
-    backend.write(plan.worklist(tables), out)
+    backend.write(plan.worklist(tables, back_pain=bp), out)
 
     step("summarising")
     categories = _category_counts(out)

@@ -1,10 +1,11 @@
 """The small Protocol every cohort backend implements, and what the backends share.
 
 A backend owns one connection to an OMOP CDM and knows three things: which tables exist, how to
-hand out an Ibis table for one of them, and how to run an expression (fetch it as Arrow, or write
-it to a file). Everything clinical lives in the plan (``cohort.plan``); a backend never sees a
-concept id. Driver errors leave a backend only as :class:`~immunospine.errors.CohortError` carrying
-the SQL that failed (``map_backend_errors``).
+hand out an Ibis table for one of them, and how to run an expression (fetch it as Arrow, write it
+to a file, or materialise it as a temporary table that later expressions read). Everything clinical
+lives in the plan (``cohort.plan``); a backend never sees a concept id. Driver errors leave a
+backend only as :class:`~immunospine.errors.CohortError` carrying the SQL that failed
+(``map_backend_errors``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ class CohortBackend(Protocol):
 
     def write(self, expr: ir.Table, path: Path) -> None:
         """Run ``expr`` and write the rows to ``path`` (Parquet or CSV by extension)."""
+        ...
+
+    def materialize(self, expr: ir.Table) -> ir.Table:
+        """Run ``expr`` once into a temporary table of this connection and return that table."""
         ...
 
     def close(self) -> None: ...

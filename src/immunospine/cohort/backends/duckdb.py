@@ -48,6 +48,7 @@ class DuckDBBackend:
     ) -> None:
         ibis, _, self._errors = _modules()
         self.source = source
+        self._temp_tables = 0
         with map_backend_errors(self.name, self._errors):
             if source.is_dir():
                 self._con = ibis.duckdb.connect()
@@ -105,6 +106,15 @@ class DuckDBBackend:
         target = str(path).replace("'", "''")
         with map_backend_errors(self.name, self._errors, sql=sql):
             self._con.con.execute(f"COPY ({sql}) TO '{target}' ({fmt})")
+
+    def materialize(self, expr: ir.Table) -> ir.Table:
+        """``CREATE TEMP TABLE … AS (query)``: lives in this connection until ``close``."""
+        self._temp_tables += 1
+        name = f"_immunospine_{self._temp_tables}"
+        sql = compile_sql(expr, self.dialect)
+        with map_backend_errors(self.name, self._errors, sql=sql):
+            self._con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
+            return self._con.table(name)
 
     def setting(self, name: str) -> str:
         """A DuckDB setting's current value (e.g. ``memory_limit``), for reports."""

@@ -32,6 +32,7 @@ class PostgresBackend:
     def __init__(self, url: str, *, schema: str | None = None) -> None:
         ibis, self._errors = _modules()
         self.schema = schema or "public"
+        self._temp_tables = 0
         with map_backend_errors(self.name, self._errors):
             self._con = ibis.connect(url.replace("postgresql+psycopg://", "postgresql://", 1))
             names = self._con.list_tables(database=self.schema)
@@ -52,6 +53,16 @@ class PostgresBackend:
 
     def write(self, expr: ir.Table, path: Path) -> None:
         write_arrow(self.fetch(expr), path)
+
+    def materialize(self, expr: ir.Table) -> ir.Table:
+        """A ``TEMPORARY`` table of this session (PostgreSQL drops it when we disconnect)."""
+        self._temp_tables += 1
+        name = f"_immunospine_{self._temp_tables}"
+        sql = compile_sql(expr, self.dialect)
+        with map_backend_errors(self.name, self._errors, sql=sql):
+            with self._con.raw_sql(f'CREATE TEMPORARY TABLE "{name}" AS {sql}'):
+                pass
+            return self._con.table(name)
 
     def close(self) -> None:
         self._con.disconnect()

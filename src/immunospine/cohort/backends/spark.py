@@ -82,6 +82,7 @@ class SparkBackend:
                 context="cohort screen",
             )
         self._own_session = session is None
+        self._cached: dict[str, Any] = {}
         self._session = session if session is not None else local_session()
         self._tables = {p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()}
         with map_backend_errors(self.name, self._errors):
@@ -105,7 +106,21 @@ class SparkBackend:
     def write(self, expr: ir.Table, path: Path) -> None:
         write_arrow(self.fetch(expr), path)
 
+    def materialize(self, expr: ir.Table) -> ir.Table:
+        """A cached DataFrame as a temp view (computed once, on first use); dropped at ``close``."""
+        name = f"_immunospine_{len(self._cached) + 1}"
+        sql = compile_sql(expr, self.dialect)
+        with map_backend_errors(self.name, self._errors, sql=sql):
+            frame = self._session.sql(sql).cache()
+            frame.createOrReplaceTempView(name)
+            self._cached[name] = frame
+            return self._con.table(name)
+
     def close(self) -> None:
+        for name, frame in self._cached.items():
+            self._session.catalog.dropTempView(name)
+            frame.unpersist()
+        self._cached.clear()
         for name in self._tables:
             self._session.catalog.dropTempView(name)
         if self._own_session:
