@@ -56,7 +56,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         return
     reason = postgres_unavailable()
     if reason:
-        pytest.skip(reason)
+        pytest.skip(reason=reason)
     schema = f"t_{uuid.uuid4().hex[:20]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
