@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,8 +27,11 @@ from tests.cohort.test_engine_support import (
     run_plan,
 )
 
-PG_URL = os.environ.get(
-    "IMMUNOSPINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+# The suite-wide URL is SQLAlchemy's form (postgresql+psycopg://); libpq and Ibis take postgresql://.
+PG_URL = re.sub(
+    r"^postgresql\+\w+://",
+    "postgresql://",
+    os.environ.get("IMMUNOSPINE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"),
 )
 
 
