@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from immunospine.knowledge import calculate
-from immunospine.knowledge.instruments.asdas import STATES
+from immunospine.knowledge.instruments.asdas import STATES, batch_crp, batch_esr
 
 
 @pytest.mark.parametrize(
@@ -64,3 +65,40 @@ def test_crp_below_two_counts_as_two(crp: float) -> None:
         calculate("asdas_crp", **base, crp_mg_l=crp).score
         == calculate("asdas_crp", **base, crp_mg_l=2.0).score
     )
+
+
+@pytest.mark.parametrize("coefficients", ["published", "rounded"])
+def test_batch_equals_the_scalar_formula(coefficients: str) -> None:
+    """Column scoring (batch_crp / batch_esr) is bit-identical to one call at a time."""
+    rows = [
+        dict(back_pain=6, morning_stiffness_duration=5, patient_global=6, peripheral_pain=4),
+        dict(back_pain=2, morning_stiffness_duration=1, patient_global=2, peripheral_pain=0),
+        dict(back_pain=0, morning_stiffness_duration=0, patient_global=0, peripheral_pain=0),
+    ]
+    crps = [10.0, 0.5, 0.0]  # the second and third rows use the CRP floor of 2 mg/L
+    esrs = [25.0, 4.0, 0.0]
+    cols = {k: np.array([float(r[k]) for r in rows]) for k in rows[0]}
+    option = "rounded" if coefficients == "rounded" else "published"
+    crp = batch_crp({**cols, "crp_mg_l": np.array(crps)}, option)
+    esr = batch_esr({**cols, "esr_mm_h": np.array(esrs)}, option)
+    for i, row in enumerate(rows):
+        one = calculate("asdas_crp", **row, crp_mg_l=crps[i], coefficients=coefficients)
+        assert crp[i] == one.score
+        one = calculate("asdas_esr", **row, esr_mm_h=esrs[i], coefficients=coefficients)
+        assert esr[i] == one.score
+    assert [STATES.labels[j] for j in STATES.classify_array(crp)] == [
+        STATES.classify(v) for v in crp
+    ]
+
+
+def test_classify_array_keeps_the_boundary_sides() -> None:
+    """The vectorised classifier puts 1.3, 2.1 and 3.5 on the same side as ``classify``."""
+    values = np.array([1.2999999, 1.3, 2.0999999, 2.1, 3.5, 3.5000001])
+    assert [STATES.labels[j] for j in STATES.classify_array(values)] == [
+        "inactive",
+        "low",
+        "low",
+        "high",
+        "high",
+        "very_high",
+    ]

@@ -115,3 +115,14 @@ def test_every_criteria_result_has_a_verdict_in_json() -> None:
     assert out["verdict"] == "not_met"
     assert out["because"] == ["entry not met: no inflammatory articular disease"]
     assert out["missing"] == []
+
+
+def test_asas_axspa_categories_are_the_labels_of_clinical_md() -> None:
+    """clinical.md §2a: not_applicable / imaging_arm / clinical_arm / both / not_classified."""
+    assert set(get_calculator("asas_axspa").categories) == {
+        "not_applicable",
+        "imaging_arm",
+        "clinical_arm",
+        "both",
+        "not_classified",
+    }

@@ -17,8 +17,9 @@ other causes excluded).
 
 **Interpretation**: ``category`` is ``not_applicable`` (entry not met), ``imaging_arm`` or
 ``clinical_arm`` (met through that arm; the other arm not met or not determined),
-``both_arms``, ``not_classified`` (entry met, neither arm) or null while the verdict is
-indeterminate. Classification, not a diagnosis (sensitivity 82.9 %, specificity 84.4 %).
+``both`` (clinical.md §2a's label), ``not_classified`` (entry met or not known, neither arm
+met) or null while the verdict is indeterminate. Classification, not a diagnosis
+(sensitivity 82.9 %, specificity 84.4 %).
 
 **References**: Rudwaleit 2009 part II (Ann Rheum Dis 68:777).
 
@@ -45,7 +46,7 @@ from immunospine.knowledge.criteria._references import RUDWALEIT_2009_ASAS_AXSPA
 
 BACK_PAIN_AT_LEAST_MONTHS = 3
 AGE_AT_ONSET_BELOW_YEARS = 45
-CATEGORIES = ("imaging_arm", "clinical_arm", "both_arms", "not_classified", "not_applicable")
+CATEGORIES = ("imaging_arm", "clinical_arm", "both", "not_classified", "not_applicable")
 
 
 class AsasAxspaInputs(ClinicalInputs):
@@ -110,7 +111,7 @@ def _category(entry: Outcome, imaging: Outcome, clinical: Outcome, verdict: Verd
     if verdict is Verdict.INDETERMINATE:
         return None
     if imaging.verdict is Verdict.MET and clinical.verdict is Verdict.MET:
-        return "both_arms"
+        return "both"
     return "imaging_arm" if imaging.verdict is Verdict.MET else "clinical_arm"
 
 
