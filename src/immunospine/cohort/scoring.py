@@ -100,13 +100,14 @@ def _term(features: ir.Table, finding: str) -> Any:
 
 
 def _label(features: ir.Table, finding: str) -> ir.StringValue:
+    """``finding± (LR x)`` for the branch that applies, else NULL (``CONCAT_WS`` skips NULLs)."""
     import ibis
 
     cases = [
-        (cond, f"; {finding}{'+' if present else '-'} (LR {row.ratio(present):g})")
+        (cond, f"{finding}{'+' if present else '-'} (LR {row.ratio(present):g})")
         for cond, row, present in _branches(features, finding)
     ]
-    return ibis.cases(*cases, else_="")
+    return ibis.cases(*cases, else_=ibis.null("string"))
 
 
 def category(probability: ir.FloatingValue) -> ir.StringValue:
@@ -136,10 +137,8 @@ def score(features: ir.Table, pretest_log_odds: float) -> ir.Table:
     import ibis
 
     lo = log_odds(features, pretest_log_odds)
-    labels: Any = ibis.literal("")
-    for name in FINDINGS:
-        labels = labels.concat(_label(features, name))
-    scored = features.mutate(log_odds=lo, contributions=labels.substr(2))
+    labels = ibis.literal("; ").join([_label(features, name) for name in FINDINGS])
+    scored = features.mutate(log_odds=lo, contributions=labels)
     probability = (1.0 / (1.0 + (-scored.log_odds).exp())).cast("float64")
     scored = scored.mutate(probability=probability)
     rank = ibis.row_number().over(order_by=[ibis.desc(scored.log_odds), scored.person_id]) + 1

@@ -302,249 +302,104 @@ FROM (
           THEN CAST('-2.2072749131897207' AS DECIMAL(18, 16))
           ELSE CAST('0E-16' AS DECIMAL(18, 16))
         END AS DOUBLE) AS `log_odds`,
-        SUBSTRING(
-          CONCAT(
-            CONCAT(
-              CONCAT(
-                CONCAT(
-                  CONCAT(
-                    CONCAT(
-                      CONCAT(
-                        CONCAT(
-                          CONCAT(
-                            CONCAT(
-                              CONCAT(
-                                CONCAT(
-                                  '',
-                                  CASE
-                                    WHEN COALESCE(`t42`.`inflammatory_back_pain`, FALSE)
-                                    THEN '; inflammatory_back_pain+ (LR 3.1)'
-                                    WHEN COALESCE(NOT (
-                                      `t42`.`inflammatory_back_pain`
-                                    ), FALSE)
-                                    THEN '; inflammatory_back_pain- (LR 0.33)'
-                                    ELSE ''
-                                  END
-                                ),
-                                CASE
-                                  WHEN COALESCE(`t42`.`enthesitis_heel`, FALSE)
-                                  THEN '; enthesitis_heel+ (LR 3.4)'
-                                  ELSE ''
-                                END
-                              ),
-                              CASE
-                                WHEN COALESCE(`t42`.`peripheral_arthritis`, FALSE)
-                                THEN '; peripheral_arthritis+ (LR 4)'
-                                ELSE ''
-                              END
-                            ),
-                            CASE
-                              WHEN COALESCE(`t42`.`dactylitis`, FALSE)
-                              THEN '; dactylitis+ (LR 4.5)'
-                              ELSE ''
-                            END
-                          ),
-                          CASE
-                            WHEN COALESCE(`t42`.`anterior_uveitis`, FALSE)
-                            THEN '; anterior_uveitis+ (LR 7.3)'
-                            ELSE ''
-                          END
-                        ),
-                        CASE
-                          WHEN COALESCE(`t42`.`family_history`, FALSE)
-                          THEN '; family_history+ (LR 6.4)'
-                          WHEN COALESCE(NOT (
-                            `t42`.`family_history`
-                          ), FALSE)
-                          THEN '; family_history- (LR 0.72)'
-                          ELSE ''
-                        END
-                      ),
-                      CASE
-                        WHEN COALESCE(`t42`.`psoriasis`, FALSE)
-                        THEN '; psoriasis+ (LR 2.5)'
-                        ELSE ''
-                      END
-                    ),
-                    CASE WHEN COALESCE(`t42`.`ibd`, FALSE) THEN '; ibd+ (LR 4)' ELSE '' END
-                  ),
-                  CASE
-                    WHEN COALESCE(`t42`.`nsaid_response`, FALSE)
-                    THEN '; nsaid_response+ (LR 5.1)'
-                    WHEN COALESCE(NOT (
-                      `t42`.`nsaid_response`
-                    ), FALSE)
-                    THEN '; nsaid_response- (LR 0.27)'
-                    ELSE ''
-                  END
-                ),
-                CASE
-                  WHEN COALESCE(`t42`.`elevated_crp_or_esr`, FALSE)
-                  THEN '; elevated_crp_or_esr+ (LR 2.5)'
-                  WHEN COALESCE(NOT (
-                    `t42`.`elevated_crp_or_esr`
-                  ), FALSE)
-                  THEN '; elevated_crp_or_esr- (LR 0.63)'
-                  ELSE ''
-                END
-              ),
-              CASE
-                WHEN (
-                  COALESCE(`t42`.`psoriasis`, FALSE) OR COALESCE(`t42`.`ibd`, FALSE)
-                )
-                AND COALESCE(`t42`.`hla_b27`, FALSE)
-                THEN '; hla_b27+ (LR 5)'
-                WHEN (
-                  COALESCE(`t42`.`psoriasis`, FALSE) OR COALESCE(`t42`.`ibd`, FALSE)
-                )
-                AND COALESCE(NOT (
-                  `t42`.`hla_b27`
-                ), FALSE)
-                THEN '; hla_b27- (LR 0.56)'
-                WHEN COALESCE(`t42`.`hla_b27`, FALSE)
-                THEN '; hla_b27+ (LR 9)'
-                WHEN COALESCE(NOT (
-                  `t42`.`hla_b27`
-                ), FALSE)
-                THEN '; hla_b27- (LR 0.11)'
-                ELSE ''
-              END
-            ),
-            CASE
-              WHEN COALESCE(`t42`.`mri_sacroiliitis`, FALSE)
-              THEN '; mri_sacroiliitis+ (LR 9)'
-              WHEN COALESCE(NOT (
-                `t42`.`mri_sacroiliitis`
-              ), FALSE)
-              THEN '; mri_sacroiliitis- (LR 0.11)'
-              ELSE ''
-            END
-          ),
-          IF(
-            (
-              2 + 1
-            ) >= 1,
-            2 + 1,
-            2 + 1 + LENGTH(
-              CONCAT(
-                CONCAT(
-                  CONCAT(
-                    CONCAT(
-                      CONCAT(
-                        CONCAT(
-                          CONCAT(
-                            CONCAT(
-                              CONCAT(
-                                CONCAT(
-                                  CONCAT(
-                                    CONCAT(
-                                      '',
-                                      CASE
-                                        WHEN COALESCE(`t42`.`inflammatory_back_pain`, FALSE)
-                                        THEN '; inflammatory_back_pain+ (LR 3.1)'
-                                        WHEN COALESCE(NOT (
-                                          `t42`.`inflammatory_back_pain`
-                                        ), FALSE)
-                                        THEN '; inflammatory_back_pain- (LR 0.33)'
-                                        ELSE ''
-                                      END
-                                    ),
-                                    CASE
-                                      WHEN COALESCE(`t42`.`enthesitis_heel`, FALSE)
-                                      THEN '; enthesitis_heel+ (LR 3.4)'
-                                      ELSE ''
-                                    END
-                                  ),
-                                  CASE
-                                    WHEN COALESCE(`t42`.`peripheral_arthritis`, FALSE)
-                                    THEN '; peripheral_arthritis+ (LR 4)'
-                                    ELSE ''
-                                  END
-                                ),
-                                CASE
-                                  WHEN COALESCE(`t42`.`dactylitis`, FALSE)
-                                  THEN '; dactylitis+ (LR 4.5)'
-                                  ELSE ''
-                                END
-                              ),
-                              CASE
-                                WHEN COALESCE(`t42`.`anterior_uveitis`, FALSE)
-                                THEN '; anterior_uveitis+ (LR 7.3)'
-                                ELSE ''
-                              END
-                            ),
-                            CASE
-                              WHEN COALESCE(`t42`.`family_history`, FALSE)
-                              THEN '; family_history+ (LR 6.4)'
-                              WHEN COALESCE(NOT (
-                                `t42`.`family_history`
-                              ), FALSE)
-                              THEN '; family_history- (LR 0.72)'
-                              ELSE ''
-                            END
-                          ),
-                          CASE
-                            WHEN COALESCE(`t42`.`psoriasis`, FALSE)
-                            THEN '; psoriasis+ (LR 2.5)'
-                            ELSE ''
-                          END
-                        ),
-                        CASE WHEN COALESCE(`t42`.`ibd`, FALSE) THEN '; ibd+ (LR 4)' ELSE '' END
-                      ),
-                      CASE
-                        WHEN COALESCE(`t42`.`nsaid_response`, FALSE)
-                        THEN '; nsaid_response+ (LR 5.1)'
-                        WHEN COALESCE(NOT (
-                          `t42`.`nsaid_response`
-                        ), FALSE)
-                        THEN '; nsaid_response- (LR 0.27)'
-                        ELSE ''
-                      END
-                    ),
-                    CASE
-                      WHEN COALESCE(`t42`.`elevated_crp_or_esr`, FALSE)
-                      THEN '; elevated_crp_or_esr+ (LR 2.5)'
-                      WHEN COALESCE(NOT (
-                        `t42`.`elevated_crp_or_esr`
-                      ), FALSE)
-                      THEN '; elevated_crp_or_esr- (LR 0.63)'
-                      ELSE ''
-                    END
-                  ),
-                  CASE
-                    WHEN (
-                      COALESCE(`t42`.`psoriasis`, FALSE) OR COALESCE(`t42`.`ibd`, FALSE)
-                    )
-                    AND COALESCE(`t42`.`hla_b27`, FALSE)
-                    THEN '; hla_b27+ (LR 5)'
-                    WHEN (
-                      COALESCE(`t42`.`psoriasis`, FALSE) OR COALESCE(`t42`.`ibd`, FALSE)
-                    )
-                    AND COALESCE(NOT (
-                      `t42`.`hla_b27`
-                    ), FALSE)
-                    THEN '; hla_b27- (LR 0.56)'
-                    WHEN COALESCE(`t42`.`hla_b27`, FALSE)
-                    THEN '; hla_b27+ (LR 9)'
-                    WHEN COALESCE(NOT (
-                      `t42`.`hla_b27`
-                    ), FALSE)
-                    THEN '; hla_b27- (LR 0.11)'
-                    ELSE ''
-                  END
-                ),
-                CASE
-                  WHEN COALESCE(`t42`.`mri_sacroiliitis`, FALSE)
-                  THEN '; mri_sacroiliitis+ (LR 9)'
-                  WHEN COALESCE(NOT (
-                    `t42`.`mri_sacroiliitis`
-                  ), FALSE)
-                  THEN '; mri_sacroiliitis- (LR 0.11)'
-                  ELSE ''
-                END
-              )
+        CONCAT_WS(
+          '; ',
+          CASE
+            WHEN COALESCE(`t42`.`inflammatory_back_pain`, FALSE)
+            THEN 'inflammatory_back_pain+ (LR 3.1)'
+            WHEN COALESCE(NOT (
+              `t42`.`inflammatory_back_pain`
+            ), FALSE)
+            THEN 'inflammatory_back_pain- (LR 0.33)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`enthesitis_heel`, FALSE)
+            THEN 'enthesitis_heel+ (LR 3.4)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`peripheral_arthritis`, FALSE)
+            THEN 'peripheral_arthritis+ (LR 4)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`dactylitis`, FALSE)
+            THEN 'dactylitis+ (LR 4.5)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`anterior_uveitis`, FALSE)
+            THEN 'anterior_uveitis+ (LR 7.3)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`family_history`, FALSE)
+            THEN 'family_history+ (LR 6.4)'
+            WHEN COALESCE(NOT (
+              `t42`.`family_history`
+            ), FALSE)
+            THEN 'family_history- (LR 0.72)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`psoriasis`, FALSE)
+            THEN 'psoriasis+ (LR 2.5)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`ibd`, FALSE)
+            THEN 'ibd+ (LR 4)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`nsaid_response`, FALSE)
+            THEN 'nsaid_response+ (LR 5.1)'
+            WHEN COALESCE(NOT (
+              `t42`.`nsaid_response`
+            ), FALSE)
+            THEN 'nsaid_response- (LR 0.27)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`elevated_crp_or_esr`, FALSE)
+            THEN 'elevated_crp_or_esr+ (LR 2.5)'
+            WHEN COALESCE(NOT (
+              `t42`.`elevated_crp_or_esr`
+            ), FALSE)
+            THEN 'elevated_crp_or_esr- (LR 0.63)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN (
+              COALESCE(`t42`.`psoriasis`, FALSE) OR COALESCE(`t42`.`ibd`, FALSE)
             )
-          )
+            AND COALESCE(`t42`.`hla_b27`, FALSE)
+            THEN 'hla_b27+ (LR 5)'
+            WHEN (
+              COALESCE(`t42`.`psoriasis`, FALSE) OR COALESCE(`t42`.`ibd`, FALSE)
+            )
+            AND COALESCE(NOT (
+              `t42`.`hla_b27`
+            ), FALSE)
+            THEN 'hla_b27- (LR 0.56)'
+            WHEN COALESCE(`t42`.`hla_b27`, FALSE)
+            THEN 'hla_b27+ (LR 9)'
+            WHEN COALESCE(NOT (
+              `t42`.`hla_b27`
+            ), FALSE)
+            THEN 'hla_b27- (LR 0.11)'
+            ELSE CAST(NULL AS STRING)
+          END,
+          CASE
+            WHEN COALESCE(`t42`.`mri_sacroiliitis`, FALSE)
+            THEN 'mri_sacroiliitis+ (LR 9)'
+            WHEN COALESCE(NOT (
+              `t42`.`mri_sacroiliitis`
+            ), FALSE)
+            THEN 'mri_sacroiliitis- (LR 0.11)'
+            ELSE CAST(NULL AS STRING)
+          END
         ) AS `contributions`
       FROM (
         SELECT
