@@ -315,3 +315,40 @@ def test_features_use_given_ibp_over_the_criteria() -> None:
     assert feats.ibp["asas"].verdict is Verdict.MET
     assert feats.findings["inflammatory_back_pain"] is False
     assert feats.ibp_source == "findings"
+
+
+def test_clinical_md_section_7_worked_example_and_a40() -> None:
+    """clinical.md §7 worked example / Appendix A40: 32 y, pain 4 years from 28, psoriasis, no IBP.
+
+    ASAS 2015 refers (extra-articular manifestation); NICE NG65 counts exactly 3 (onset < 35,
+    psoriasis, better with movement) → test HLA-B27, refer if positive; CaFaSpA 0 of 4 → negative.
+    """
+    case = {
+        "age": 32,
+        "back_pain": {
+            "duration_months": 48,
+            "age_at_onset": 28,
+            "improves_with_exercise": True,
+            "wakes_second_half_of_night": False,
+            "buttock_pain": False,
+            "alternating_buttock_pain": False,
+        },
+    }
+    findings: dict[str, bool | None] = {
+        "inflammatory_back_pain": False,
+        "psoriasis": True,
+        "family_history": False,
+        "peripheral_arthritis": False,
+        "enthesitis_heel": False,
+        "nsaid_response": None,
+        "hla_b27": None,
+    }
+    assert verdict("asas_2015", case, findings) is Verdict.MET
+    nice = STRATEGIES["nice_ng65"](parse_case(case), {**findings, "nsaid_response": False})
+    assert nice.verdict is Verdict.INDETERMINATE
+    assert nice.asks_for_hla_b27 is True
+    assert nice.missing == ("findings.hla_b27",)
+    for b27, expected in ((True, Verdict.MET), (False, Verdict.NOT_MET)):
+        after = {**findings, "nsaid_response": False, "hla_b27": b27}
+        assert verdict("nice_ng65", case, after) is expected
+    assert verdict("cafaspa", case, findings) is Verdict.NOT_MET

@@ -122,6 +122,34 @@ def test_malformed_json_exits_2(
     assert "triage" in err
 
 
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ('{"age": NaN}', "age ="),
+        ('{"age": 30, "back_pain": {"duration_months": Infinity}}', "back_pain.duration_months"),
+        ('{"age": 30, "pretest_probability": -Infinity}', "pretest_probability"),
+    ],
+)
+def test_nan_or_infinity_names_the_field(
+    text: str, field: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """triage-contract.md: invalid input exits 2 with a message naming the field."""
+    code, out, err = run(["triage"], text, monkeypatch, capsys)
+    assert code == 2
+    assert out == ""
+    assert field in err
+    assert "not a number that JSON allows" in err
+
+
+def test_a_key_given_twice_names_the_key(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["triage"], '{"age": 30, "age": 31}', monkeypatch, capsys)
+    assert code == 2
+    assert out == ""
+    assert "age = 31: is given twice" in err
+
+
 def test_unreadable_file_exits_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

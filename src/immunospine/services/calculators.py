@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from immunospine.errors import InputError
@@ -58,17 +59,39 @@ def describe_all() -> list[dict[str, Any]]:
     return [describe(spec) for spec in catalogue()]
 
 
-def parse_json_object(text: str, *, source: str = "input") -> dict[str, Any]:
-    """Parse a JSON object strictly (``NaN``/``Infinity`` are refused, duplicate keys too)."""
+@dataclass(frozen=True, slots=True)
+class _NonFinite:
+    """Stands in for a ``NaN``/``Infinity`` token until its field is known."""
 
-    def _no_constants(token: str) -> Any:
-        raise InputError.single(
-            (),
-            f"{token} is not a number that JSON allows",
-            token,
-            context=source,
-            code="invalid_number",
-        )
+    token: str
+
+
+def _find_non_finite(
+    value: Any, loc: tuple[str | int, ...] = ()
+) -> tuple[tuple[str | int, ...], str] | None:
+    """Where the first ``NaN``/``Infinity`` in ``value`` is, and its token; None if none."""
+    if isinstance(value, _NonFinite):
+        return loc, value.token
+    children: list[tuple[str | int, Any]]
+    if isinstance(value, dict):
+        children = list(value.items())
+    elif isinstance(value, list):
+        children = list(enumerate(value))
+    else:
+        return None
+    for key, child in children:
+        found = _find_non_finite(child, (*loc, key))
+        if found is not None:
+            return found
+    return None
+
+
+def parse_json_object(text: str, *, source: str = "input") -> dict[str, Any]:
+    """Parse a JSON object strictly (``NaN``/``Infinity`` are refused, duplicate keys too).
+
+    A ``NaN`` or ``Infinity`` is refused naming its field (``crp_mg_l``, ``items[3]``), as the
+    calculator contract asks of every bad input.
+    """
 
     def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -81,7 +104,7 @@ def parse_json_object(text: str, *, source: str = "input") -> dict[str, Any]:
         return out
 
     try:
-        value = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+        value = json.loads(text, parse_constant=_NonFinite, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise InputError.single(
             (),
@@ -90,6 +113,17 @@ def parse_json_object(text: str, *, source: str = "input") -> dict[str, Any]:
             has_value=False,
             code="invalid_json",
         ) from None
+    found = _find_non_finite(value)
+    if found is not None:
+        loc, token = found
+        raise InputError.single(
+            loc,
+            f"{token} is not a number that JSON allows (give a finite number, or null where "
+            "the field may be unknown)",
+            token,
+            context=source,
+            code="invalid_number",
+        )
     if not isinstance(value, dict):
         raise InputError.single(
             (),
