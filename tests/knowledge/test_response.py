@@ -210,3 +210,18 @@ def test_mismatched_variant_message_names_both(name: str) -> None:
     assert [p.field for p in info.value.problems] == ["follow_up.variant"]
     assert first in str(info.value)
     assert second in str(info.value)
+
+
+def test_eular_response_accepts_any_das28_the_das28_calculators_return() -> None:
+    from immunospine.knowledge import calculate
+
+    low = calculate(
+        "das28_esr",
+        tender_joints_28=0,
+        swollen_joints_28=0,
+        esr_mm_h=0.5,
+        patient_global_health=0,
+    ).score
+    assert low is not None and low < 0
+    result = calculate("eular_response", baseline={"das28": 5.0}, follow_up={"das28": low})
+    assert result.category == "good"

@@ -66,7 +66,11 @@ COLUMNS = ("> 1.2", "> 0.6 and ≤ 1.2", "≤ 0.6")
 class Das28Visit(ClinicalInputs):
     """One visit's DAS28 value and, optionally, which DAS28 it is."""
 
-    das28: Annotated[float, Field(ge=0, le=10, description="DAS28 value (0–10)")]
+    # No lower bound: DAS28-ESR is negative when ESR < 1 mm/h (ln ESR < 0), which the DAS28
+    # calculators accept (the contract only asks ESR > 0), so their output must be accepted here.
+    das28: Annotated[
+        float, Field(le=10, description="DAS28 value (≤ 10; negative only when ESR < 1 mm/h)")
+    ]
     variant: Literal["das28_esr", "das28_crp"] | None = Field(
         default=None, description="which DAS28: 'das28_esr' or 'das28_crp' (optional)"
     )
