@@ -8,12 +8,13 @@ Reads benchmarks/data/omop_<N>/ (``benchmarks/bench_generate.py`` writes it; git
 process it measures (a) the full screen (connect, check, concept resolution, counts, worklist
 written as Parquet, summary), (b) the floor: one hand-written DuckDB join over the same Parquet
 that only counts back-pain persons with a CRP and an HLA-B27 result (same concept ids, same DuckDB
-settings; only the query is timed), (c) the naive per-person pipeline on a random 10,000-person
-slice of the screened persons, extrapolated to all of them: per person, fetch that person's rows of
-the five clinical tables, derive the findings in Python, call ``calculate("axspa_probability")``;
-the loop's probabilities must equal the worklist's. Two naive ways to fetch are piloted on
-``--pilot-sample`` persons and the cheaper runs the slice: a ``pyarrow.compute`` filter on
-``person_id`` over tables loaded once (untimed), or five ``WHERE person_id = ?`` DuckDB queries.
+settings; timed from connect to close, as (a)), (c) the naive per-person pipeline on a random
+10,000-person slice of the screened persons, extrapolated to all of them: per person, fetch that
+person's rows of the five clinical tables, derive the findings in Python, call
+``calculate("axspa_probability")``; the loop's probabilities must equal the worklist's. Two naive
+ways to fetch are piloted on ``--pilot-sample`` persons and the cheaper runs the slice: a
+``pyarrow.compute`` filter on ``person_id`` over tables loaded once (untimed), or five
+``WHERE person_id = ?`` DuckDB queries.
 (a) and (b) run ``--repeat`` times, interleaved, and the best is reported. Peak memory is the
 process's ru_maxrss after (a) and (b), with DuckDB's memory_limit as set. The load average before
 and after is reported (the box is shared).
@@ -22,6 +23,7 @@ and after is reported (the box is shared).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -59,13 +61,14 @@ def floor_query(
     """(b): back-pain persons with a CRP and an HLA-B27 result, one hand-written join.
 
     Same Parquet, same concept ids as the screen (after ``concept_ancestor`` expansion), same
-    DuckDB settings; only the query is timed (the screen's (a) also pays for connecting).
+    DuckDB settings, and timed the same way as (a): from opening the connection to closing it.
     """
     import duckdb
 
     def ids(values: frozenset[int]) -> str:
         return ", ".join(str(i) for i in sorted(values))
 
+    start = time.perf_counter()
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
     if threads:
@@ -80,24 +83,34 @@ def floor_query(
                      WHERE measurement_concept_id IN ({ids(concepts.hla_b27)}))
         SELECT count(*) FROM bp JOIN crp USING (person_id) JOIN hla USING (person_id)
     """  # noqa: S608 - paths and ids come from this repository, not from users
-    start = time.perf_counter()
     row = con.execute(sql).fetchone()
-    seconds = time.perf_counter() - start
     con.close()
+    seconds = time.perf_counter() - start
     return seconds, int(row[0]) if row else 0
 
 
 def screen_once(data: Path, out: Path, memory_limit: str, threads: int | None) -> dict[str, Any]:
     """(a): the full screen, as ``immunospine cohort screen`` runs it."""
+    marks: list[tuple[str, float]] = []
     start = time.perf_counter()
     backend = DuckDBBackend(data, memory_limit=memory_limit, threads=threads)
+    marks.append(("connect", time.perf_counter()))
     try:
-        summary = run_screen(backend, out)
+        summary = run_screen(
+            backend, out, on_step=lambda msg: marks.append((msg.split()[0], time.perf_counter()))
+        )
+        marks.append(("close", time.perf_counter()))
         limit = backend.setting("memory_limit")
     finally:
         backend.close()
+    end = time.perf_counter()
+    # seconds spent in each step (announced by ``run_screen``), ending at the next announcement
+    bounds = [("connect", start), *marks, ("end", end)]
+    phases = {a[0]: round(b[1] - a[1], 3) for a, b in itertools.pairwise(bounds)}
+    phases["connect"] = round(marks[0][1] - start, 3)
     return {
-        "seconds": time.perf_counter() - start,
+        "seconds": end - start,
+        "phases": phases,
         "screened": summary.screened,
         "chronic_back_pain": summary.chronic_back_pain,
         "diagnosed": summary.diagnosed,

@@ -12,6 +12,12 @@ DuckDB, PostgreSQL and Spark get the same log-odds to the last bit (ranks agree 
 and differ from the float reference by < 1e-14. ``log_odds = ln(pretest odds) + Σ term``;
 ``probability = 1 / (1 + exp(−log_odds))``; ``rank`` 1 is the highest log-odds, ties broken
 by ``person_id``.
+
+The model is evaluated once per *finding pattern* (the distinct combinations of the 13 findings
+present in the data: 527 at 10 M persons), not once per person: :func:`score_patterns` computes
+log-odds, probability, category and the contributions text per pattern, and :func:`score` joins
+them back by :func:`pattern_key` (two bits per finding). The values are the same expressions over
+the same findings, so every row is bit-for-bit what per-person evaluation gives.
 """
 
 from __future__ import annotations
@@ -132,16 +138,59 @@ def log_odds(
     return total.cast("float64")
 
 
-def score(features: ir.Table, pretest_log_odds: float) -> ir.Table:
-    """Add log-odds, probability, category, rank and contributions; order by rank."""
+#: Column holding a person's finding pattern (see :func:`pattern_key`); dropped from the output.
+KEY = "_findings_key"
+
+
+def pattern_key(features: ir.Table) -> ir.IntegerValue:
+    """Each finding's state in two bits (01 present, 10 absent, 00 unknown), OR-ed into one int64.
+
+    Persons with the same key have the same findings, hence the same log-odds, probability,
+    category and contributions: those are computed once per distinct key (a few hundred) and
+    joined back, instead of once per person.
+    """
     import ibis
 
-    lo = log_odds(features, pretest_log_odds)
-    labels = ibis.literal("; ").join([_label(features, name) for name in FINDINGS])
-    scored = features.mutate(log_odds=lo, contributions=labels)
+    total: Any = ibis.literal(0, type="int64")
+    for i, name in enumerate(FINDINGS):
+        value = features[name]
+        total = total + ibis.cases(
+            (value.fill_null(False), ibis.literal(1 << 2 * i, type="int64")),
+            ((~value).fill_null(False), ibis.literal(2 << 2 * i, type="int64")),
+            else_=ibis.literal(0, type="int64"),
+        )
+    return total
+
+
+def score_patterns(features: ir.Table, pretest_log_odds: float) -> ir.Table:
+    """Per distinct finding pattern of ``features``: :data:`KEY`, log-odds, probability, category,
+    contributions (the model evaluated once per pattern, not per person)."""
+    import ibis
+
+    patterns = features.select(*FINDINGS).distinct()
+    lo = log_odds(patterns, pretest_log_odds)
+    labels = ibis.literal("; ").join([_label(patterns, name) for name in FINDINGS])
+    scored = patterns.mutate(log_odds=lo, contributions=labels, **{KEY: pattern_key(patterns)})
     probability = (1.0 / (1.0 + (-scored.log_odds).exp())).cast("float64")
     scored = scored.mutate(probability=probability)
-    rank = ibis.row_number().over(order_by=[ibis.desc(scored.log_odds), scored.person_id]) + 1
-    scored = scored.mutate(category=category(scored.probability), rank=rank.cast("int64"))
+    scored = scored.mutate(category=category(scored.probability))
+    return scored.select(KEY, "probability", "category", "log_odds", "contributions")
+
+
+def score(features: ir.Table, pretest_log_odds: float) -> ir.Table:
+    """Add log-odds, probability, category, rank and contributions; order by rank.
+
+    The model is evaluated once per finding pattern (:func:`score_patterns`) and joined back by
+    :func:`pattern_key`; the values are those of evaluating it per person. The rank window runs
+    before the text columns are joined, so it sorts narrow rows.
+    """
+    import ibis
+
+    keyed = features.mutate(**{KEY: pattern_key(features)})
+    patterns = score_patterns(features, pretest_log_odds)
+    with_lo = keyed.join(patterns.select(KEY, "log_odds"), KEY)
+    rank = ibis.row_number().over(order_by=[ibis.desc(with_lo.log_odds), with_lo.person_id]) + 1
+    ranked = with_lo.mutate(rank=rank.cast("int64"))
+    scored = ranked.join(patterns.drop("log_odds"), KEY)
     feature_cols = [c for c in features.columns if c != "person_id"]
     return scored.select(*SCORE_COLUMNS, *feature_cols).order_by("rank")
