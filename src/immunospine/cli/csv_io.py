@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from immunospine.cli import app
-from immunospine.cli.db import DbOption
+from immunospine.cli.db import ActorOption, DbOption
 from immunospine.errors import InputError
 from immunospine.fhir import csv_format
 from immunospine.services import database, interop
@@ -18,8 +18,6 @@ csv_app = typer.Typer(
     help="Export and import records as CSV (docs/reference/csv-format.md).", no_args_is_help=True
 )
 app.add_typer(csv_app, name="csv")
-
-ActorOption = Annotated[str, typer.Option("--actor", help="who is acting (audit log)")]
 
 
 @csv_app.command(
@@ -33,12 +31,8 @@ def export(
     ] = None,
     actor: ActorOption = "cli",
 ) -> None:
-    handle = database.open_database(db)
-    try:
-        with Console(stderr=True).status("exporting"):
-            rows = interop.export_csv(handle, patient or None, actor=actor)
-    finally:
-        handle.dispose()
+    with database.opened(db) as handle, Console(stderr=True).status("exporting"):
+        rows = interop.export_csv(handle, patient or None, actor=actor)
     total = sum(len(r) for r in rows.values())
     if out.suffix.lower() == ".csv":
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -66,11 +60,7 @@ def import_(
             texts.append((f.name, f.read_text(encoding="utf-8-sig")))
         except (OSError, UnicodeDecodeError) as exc:
             raise InputError.single(("FILE",), f"cannot read: {exc}", str(f)) from None
-    handle = database.open_database(db)
-    try:
-        with Console(stderr=True).status("importing"):
-            summary = interop.import_csv(handle, texts, actor=actor)
-    finally:
-        handle.dispose()
+    with database.opened(db) as handle, Console(stderr=True).status("importing"):
+        summary = interop.import_csv(handle, texts, actor=actor)
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     typer.echo(f"imported {summary.patients} new patient(s): {detail or 'no other records'}")

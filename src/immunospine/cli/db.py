@@ -22,12 +22,12 @@ DbOption = Annotated[
         "IMMUNOSPINE_DATABASE_URL, else immunospine.db in the user's data directory",
     ),
 ]
+ActorOption = Annotated[str, typer.Option("--actor", help="who is acting (audit log)")]
 
 
 @db_app.command("upgrade", help="Apply every pending migration (one transaction).")
 def upgrade(db: DbOption = None) -> None:
-    handle = database.open_database(db)
-    try:
+    with database.opened(db) as handle:
         with Progress(
             TextColumn("migrating"), BarColumn(), console=Console(stderr=True), transient=True
         ) as progress:
@@ -38,8 +38,6 @@ def upgrade(db: DbOption = None) -> None:
 
             applied = database.upgrade(handle, on_progress=report)
         rev = database.current_revision(handle)
-    finally:
-        handle.dispose()
     typer.echo(f"database at revision {rev} ({len(applied)} migration(s) applied)")
 
 
@@ -48,19 +46,13 @@ def downgrade(
     db: DbOption = None,
     revision: Annotated[str, typer.Option(help="target revision")] = "base",
 ) -> None:
-    handle = database.open_database(db)
-    try:
+    with database.opened(db) as handle:
         database.downgrade(handle, revision)
         rev = database.current_revision(handle)
-    finally:
-        handle.dispose()
     typer.echo(f"database at revision {rev or 'base (empty)'}")
 
 
 @db_app.command("current", help="Show the database's schema revision.")
 def current(db: DbOption = None) -> None:
-    handle = database.open_database(db)
-    try:
+    with database.opened(db) as handle:
         typer.echo(database.current_revision(handle) or "base (empty)")
-    finally:
-        handle.dispose()

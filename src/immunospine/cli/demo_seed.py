@@ -23,24 +23,23 @@ def seed(
     ] = 365,
     actor: Annotated[str, typer.Option("--actor", help="who seeds (audit log)")] = "demo-seed",
 ) -> None:
-    handle = database.open_database(db)
-    try:
-        with Progress(
+    with (
+        database.opened(db) as handle,
+        Progress(
             TextColumn("seeding patients"),
             BarColumn(),
             MofNCompleteColumn(),
             console=Console(stderr=True),
             transient=True,
-        ) as progress:
-            task = progress.add_task("seed", total=patients)
+        ) as progress,
+    ):
+        task = progress.add_task("seed", total=patients)
 
-            def report(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
+        def report(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-            summary = demo_clinic.seed_clinic(
-                handle, patients, seed_, actor=actor, diary_days=diary_days, on_progress=report
-            )
-    finally:
-        handle.dispose()
+        summary = demo_clinic.seed_clinic(
+            handle, patients, seed_, actor=actor, diary_days=diary_days, on_progress=report
+        )
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     typer.echo(f"seeded {summary.patients} synthetic patient(s) (seed {seed_}): {detail}")

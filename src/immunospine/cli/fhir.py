@@ -10,14 +10,12 @@ import typer
 from rich.console import Console
 
 from immunospine.cli import app
-from immunospine.cli.db import DbOption
+from immunospine.cli.db import ActorOption, DbOption
 from immunospine.errors import InputError
 from immunospine.services import database, interop
 
 fhir_app = typer.Typer(help="Export and import FHIR R4 Bundles.", no_args_is_help=True)
 app.add_typer(fhir_app, name="fhir")
-
-ActorOption = Annotated[str, typer.Option("--actor", help="who is acting (audit log)")]
 
 
 @fhir_app.command("export", help="Write patients' whole records as one FHIR R4 Bundle.")
@@ -29,12 +27,8 @@ def export(
     ] = None,
     actor: ActorOption = "cli",
 ) -> None:
-    handle = database.open_database(db)
-    try:
-        with Console(stderr=True).status("exporting"):
-            bundle = interop.export_fhir(handle, patient or None, actor=actor)
-    finally:
-        handle.dispose()
+    with database.opened(db) as handle, Console(stderr=True).status("exporting"):
+        bundle = interop.export_fhir(handle, patient or None, actor=actor)
     out.write_text(json.dumps(bundle, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     typer.echo(f"wrote {len(bundle['entry'])} resources to {out}")
 
@@ -49,11 +43,7 @@ def import_(
         data = json.loads(file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError.single(("FILE",), f"cannot read a JSON Bundle: {exc}", str(file)) from None
-    handle = database.open_database(db)
-    try:
-        with Console(stderr=True).status("importing"):
-            summary = interop.import_fhir(handle, data, actor=actor)
-    finally:
-        handle.dispose()
+    with database.opened(db) as handle, Console(stderr=True).status("importing"):
+        summary = interop.import_fhir(handle, data, actor=actor)
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     typer.echo(f"imported {summary.patients} patient(s): {detail or 'no other records'}")

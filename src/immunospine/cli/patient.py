@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from immunospine.cli import app
-from immunospine.cli.db import DbOption
+from immunospine.cli.db import ActorOption, DbOption
 from immunospine.errors import InputError
 from immunospine.records import TimelineEntry
 from immunospine.services import database, record, tracking
@@ -17,9 +17,6 @@ from immunospine.services import database, record, tracking
 patient_app = typer.Typer(help="Look at patients' records.", no_args_is_help=True)
 app.add_typer(patient_app, name="patient")
 
-ActorOption = Annotated[
-    str, typer.Option("--actor", help="who is reading (written to the audit log)")
-]
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
@@ -30,12 +27,8 @@ def timeline(
     as_json: JsonOption = False,
     actor: ActorOption = "cli",
 ) -> None:
-    handle = database.open_database(db)
-    try:
-        with Console(stderr=True).status("reading timeline"):
-            tl = record.timeline(handle, patient_id, actor=actor)
-    finally:
-        handle.dispose()
+    with database.opened(db) as handle, Console(stderr=True).status("reading timeline"):
+        tl = record.timeline(handle, patient_id, actor=actor)
     if as_json:
         typer.echo(json.dumps(tl.to_dict(), ensure_ascii=False))
         return
@@ -88,12 +81,11 @@ def list_patients(
             has_value=False,
             code="missing",
         )
-    handle = database.open_database(db)
-    try:
-        with Console(stderr=True).status("computing treat-to-target status"):
-            rows = tracking.off_target(handle, actor=actor)
-    finally:
-        handle.dispose()
+    with (
+        database.opened(db) as handle,
+        Console(stderr=True).status("computing treat-to-target status"),
+    ):
+        rows = tracking.off_target(handle, actor=actor)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))
         return

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from immunospine.settings import Settings, load_settings
 from immunospine.storage import migrate
@@ -20,6 +21,16 @@ def open_database(url: str | None = None, settings: Settings | None = None) -> D
     """A ``Database`` for ``url`` (see ``database_url``); it is not migrated here."""
     s = settings or load_settings()
     return Database.connect(database_url(url, s), busy_timeout_ms=s.sqlite_busy_timeout_ms)
+
+
+@contextmanager
+def opened(url: str | None = None, settings: Settings | None = None) -> Iterator[Database]:
+    """``open_database`` for the length of a ``with`` block; the engine is disposed afterwards."""
+    db = open_database(url, settings)
+    try:
+        yield db
+    finally:
+        db.dispose()
 
 
 def upgrade(

@@ -104,8 +104,7 @@ def run_demo(
 
     step(f"Follow: seeding a synthetic clinic of {clinic_patients} patients into SQLite")
     db_url = f"sqlite:///{out_dir / 'clinic.db'}"
-    db = database.open_database(db_url)
-    try:
+    with database.opened(db_url) as db:
         database.upgrade(db)
         seeded = demo_clinic.seed_clinic(db, clinic_patients, seed, actor=ACTOR)
         off = tracking.off_target(db, actor=ACTOR)
@@ -119,8 +118,6 @@ def run_demo(
                 if s.status == "off_target"
             ],
         }
-    finally:
-        db.dispose()
 
     step(f"Scale: generating a synthetic OMOP population of {population:,} persons")
     omop = out_dir / "omop"
