@@ -41,6 +41,24 @@ def item(name: str, value: Tri, *, label: str | None = None) -> Outcome:
     return Outcome(Verdict.NOT_MET, (f"no {text}",))
 
 
+def count_at_least(n: int, parts: Sequence[Outcome], *, what: str) -> Outcome:
+    """Met when ≥ ``n`` parts are met; not met when the unknown parts could not reach ``n``."""
+    met = [p for p in parts if p.verdict is Verdict.MET]
+    unknown = [p for p in parts if p.verdict is Verdict.INDETERMINATE]
+    shown = "; ".join(" and ".join(p.because) for p in met) or "none"
+    head = f"{len(met)} of {len(parts)} {what} (need {n}): {shown}"
+    if len(met) >= n:
+        return Outcome(Verdict.MET, (head,))
+    if len(met) + len(unknown) < n:
+        tail = f"; {len(unknown)} unknown cannot reach {n}" if unknown else ""
+        return Outcome(Verdict.NOT_MET, (head + tail,))
+    return Outcome(
+        Verdict.INDETERMINATE,
+        (f"{len(met)} of {len(parts)} {what} known (need {n}): {shown}",),
+        _dedupe([m for p in unknown for m in p.missing]),
+    )
+
+
 def at_least(
     n: int,
     items: Mapping[str, Tri],
@@ -48,26 +66,10 @@ def at_least(
     labels: Mapping[str, str] | None = None,
     what: str = "items",
 ) -> Outcome:
-    """Met when ≥ ``n`` items are true; not met when even all unknowns could not reach ``n``."""
+    """``count_at_least`` over plain items (true, false or unknown), named by ``labels``."""
     labels = labels or {}
-    true = [k for k, v in items.items() if v is True]
-    unknown = [k for k, v in items.items() if v is None]
-    shown = ", ".join(labels.get(k, k) for k in true) or "none"
-    if len(true) >= n:
-        return Outcome(Verdict.MET, (f"{len(true)} of {len(items)} {what} (need {n}): {shown}",))
-    if len(true) + len(unknown) < n:
-        return Outcome(
-            Verdict.NOT_MET,
-            (
-                f"{len(true)} of {len(items)} {what} (need {n}): {shown}"
-                + (f"; {len(unknown)} unknown cannot reach {n}" if unknown else ""),
-            ),
-        )
-    return Outcome(
-        Verdict.INDETERMINATE,
-        (f"{len(true)} of {len(items)} {what} known true (need {n}): {shown}",),
-        tuple(unknown),
-    )
+    parts = [item(name, value, label=labels.get(name)) for name, value in items.items()]
+    return count_at_least(n, parts, what=what)
 
 
 def all_of(*parts: Outcome) -> Outcome:

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import Field
 
-from immunospine.knowledge._logic import Outcome, Tri
+from immunospine.knowledge._logic import Outcome, Tri, count_at_least
 from immunospine.knowledge._spec import CalculatorSpec
 from immunospine.knowledge._types import Result, Verdict
 
@@ -80,28 +80,6 @@ def absent_item(name: str, value: Tri, *, present: str, absent: str) -> Outcome:
     if value:
         return Outcome(Verdict.NOT_MET, (present,))
     return Outcome(Verdict.MET, (absent,))
-
-
-def _text(part: Outcome) -> str:
-    return " and ".join(part.because)
-
-
-def count_at_least(n: int, parts: Sequence[Outcome], *, what: str) -> Outcome:
-    """Met when ≥ ``n`` parts are met; not met when the unknown parts could not reach ``n``."""
-    met = [p for p in parts if p.verdict is Verdict.MET]
-    unknown = [p for p in parts if p.verdict is Verdict.INDETERMINATE]
-    shown = "; ".join(_text(p) for p in met) or "none"
-    head = f"{len(met)} of {len(parts)} {what} (need {n}): {shown}"
-    if len(met) >= n:
-        return Outcome(Verdict.MET, (head,))
-    if len(met) + len(unknown) < n:
-        tail = f"; {len(unknown)} unknown cannot reach {n}" if unknown else ""
-        return Outcome(Verdict.NOT_MET, (head + tail,))
-    return Outcome(
-        Verdict.INDETERMINATE,
-        (f"{len(met)} of {len(parts)} {what} known (need {n}): {shown}",),
-        _unique([m for p in unknown for m in p.missing]),
-    )
 
 
 def count_true(parts: Iterable[Outcome]) -> int:
