@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from immunospine.errors import InputError, KnowledgeError, NotFound
 from immunospine.knowledge import Result, calculate, get_calculator
+from immunospine.knowledge.instruments import asdas, das28
 from immunospine.knowledge.instruments.basdai import ACTIVE_THRESHOLD as BASDAI_ACTIVE
 from immunospine.records import Assessment, Condition, DiaryEntry, LabResult, LabTest
 from immunospine.services.record import audit, audit_entry, check_actor
@@ -71,9 +72,22 @@ class Target:
     label: str
 
 
+# Default targets come from the instruments' own bands: the upper edge of "low" activity.
+_ASDAS_LOW_UPPER = asdas.STATES.cutoffs[1]  # 2.1
+_DAS28_LOW_UPPER = das28.STATES.cutoffs[1]  # 3.2
 DEFAULT_TARGETS = (
-    Target(Condition.AXIAL_SPONDYLOARTHRITIS, ("asdas_crp", "asdas_esr"), 2.1, "ASDAS < 2.1"),
-    Target(Condition.RHEUMATOID_ARTHRITIS, ("das28_esr", "das28_crp"), 3.2, "DAS28 < 3.2"),
+    Target(
+        Condition.AXIAL_SPONDYLOARTHRITIS,
+        ("asdas_crp", "asdas_esr"),
+        _ASDAS_LOW_UPPER,
+        f"ASDAS < {_ASDAS_LOW_UPPER:g}",
+    ),
+    Target(
+        Condition.RHEUMATOID_ARTHRITIS,
+        ("das28_esr", "das28_crp"),
+        _DAS28_LOW_UPPER,
+        f"DAS28 < {_DAS28_LOW_UPPER:g}",
+    ),
 )
 """ASDAS < 2.1 (low disease activity or better) for axSpA; DAS28 ≤ 3.2 is low activity, so the
 RA target is written as < 3.2 per the task's definition. Pass your own ``targets`` to change."""
