@@ -79,3 +79,15 @@ def test_cli_reference_is_current_and_lists_every_command() -> None:
     root = typer.main.get_command(app)
     for name in root.commands:  # type: ignore[attr-defined]
         assert f"## `immunospine {name}`" in on_disk
+
+
+def test_every_document_the_readme_names_is_in_the_repository() -> None:
+    """The README points only at files a user has (issue 8, defect 10)."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(docs/[^`\s]+)`", readme))
+    assert named, "the README names no documents"
+    missing = sorted(p for p in named if not (ROOT / p.rstrip("/")).exists())
+    assert not missing, f"README names documents that are not in the repository: {missing}"
+    assert "shared reference" not in readme
