@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["Settings", "default_data_dir", "load_settings"]
+__all__ = ["Settings", "database_url_of", "default_data_dir", "load_settings", "sqlite_file_of"]
 
 
 def default_data_dir() -> Path:
@@ -31,8 +31,9 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(
         default=None,
-        description="Patient database URL (sqlite:///PATH or postgresql+psycopg://…); "
-        "default: a SQLite file immunospine.db in the user's data directory",
+        description="Patient database: a SQLite file path, or a URL (sqlite:///relative/path, "
+        "sqlite:////absolute/path, postgresql+psycopg://…); default: a SQLite file "
+        "immunospine.db in the user's data directory",
     )
     sqlite_busy_timeout_ms: int = Field(
         default=30_000,
@@ -41,12 +42,37 @@ class Settings(BaseSettings):
     )
 
     def resolved_database_url(self, override: str | None = None) -> str:
-        """``override`` (a CLI flag) if given, else ``database_url``, else the default file."""
+        """``override`` (a CLI flag) if given, else ``database_url``, else the default file.
+
+        A plain file path (no ``scheme://``) means that SQLite file; see ``database_url_of``.
+        """
         if override:
-            return override
+            return database_url_of(override)
         if self.database_url:
-            return self.database_url
+            return database_url_of(self.database_url)
         return f"sqlite:///{default_data_dir() / 'immunospine.db'}"
+
+
+def database_url_of(value: str) -> str:
+    """A database URL for ``value``: a URL as given, a file path as its absolute SQLite URL.
+
+    ``clinic.db`` → ``sqlite:////current/folder/clinic.db``; ``/tmp/x.db`` →
+    ``sqlite:////tmp/x.db``. Note that in a URL, ``sqlite:///tmp/x.db`` (three slashes) is the
+    RELATIVE path ``tmp/x.db``; four slashes make it absolute.
+    """
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().absolute()}"
+
+
+def sqlite_file_of(url: str) -> Path | None:
+    """The absolute file a ``sqlite:///`` URL names (``None``: not a SQLite file URL)."""
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    rest = url.split(":///", 1)[1].split("?", 1)[0]
+    if not rest or rest == ":memory:" or rest.startswith("file:"):
+        return None
+    return Path(rest).expanduser().absolute()
 
 
 def load_settings() -> Settings:

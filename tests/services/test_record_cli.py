@@ -48,7 +48,8 @@ def test_db_upgrade_timeline_and_off_target(url: str, capsys: pytest.CaptureFixt
     assert main(["patient", "timeline", "NOBODY", "--db", url]) == 1
     captured = capsys.readouterr()
     assert captured.out == "" and "not found" in captured.err
-    assert main(["db", "downgrade", "--db", url]) == 0
+    backup = url.removeprefix("sqlite:///") + ".backup"
+    assert main(["db", "downgrade", "--db", url, "--to", "base", "--yes", "--backup", backup]) == 0
 
 
 def test_bad_url_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

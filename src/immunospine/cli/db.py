@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from immunospine.cli import app
-from immunospine.services import database
+from immunospine.errors import InputError
 
 db_app = typer.Typer(help="Create and migrate the patient database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -18,16 +19,23 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="database URL (sqlite:///PATH or postgresql+psycopg://…); default: "
+        help="the patient database: a SQLite file path (clinic.db, /tmp/x.db) or a URL: "
+        "sqlite:///relative/path.db (three slashes: relative to the current folder), "
+        "sqlite:////absolute/path.db, postgresql+psycopg://user@host/db; default: "
         "IMMUNOSPINE_DATABASE_URL, else immunospine.db in the user's data directory",
     ),
 ]
 ActorOption = Annotated[str, typer.Option("--actor", help="who is acting (audit log)")]
 
 
-@db_app.command("upgrade", help="Apply every pending migration (one transaction).")
+@db_app.command(
+    "upgrade",
+    help="Create the database if needed and apply every pending migration (one transaction).",
+)
 def upgrade(db: DbOption = None) -> None:
-    with database.opened(db) as handle:
+    from immunospine.services import database
+
+    with database.opened(db, create=True) as handle:
         with Progress(
             TextColumn("migrating"), BarColumn(), console=Console(stderr=True), transient=True
         ) as progress:
@@ -41,18 +49,67 @@ def upgrade(db: DbOption = None) -> None:
     typer.echo(f"database at revision {rev} ({len(applied)} migration(s) applied)")
 
 
-@db_app.command("downgrade", help="Migrate down (default: to an empty database).")
+@db_app.command(
+    "downgrade",
+    help="Migrate down to an explicit revision (needs --yes). Going to 'base' drops every "
+    "table, the audit log included; while rows exist it needs --backup FILE, a new SQLite "
+    "file that first receives a full copy of every table (itself a patient database: "
+    "--db FILE reads it).",
+)
 def downgrade(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            "--revision",
+            help="target revision: 'base' (empty database) or a revision id (see `db current`)",
+        ),
+    ],
+    yes: Annotated[bool, typer.Option("--yes", help="confirm: carry out the downgrade")] = False,
+    backup: Annotated[
+        Path | None,
+        typer.Option(
+            "--backup",
+            metavar="FILE",
+            help="write a SQLite copy of every table (audit log included) to this new file "
+            "first; required to go to 'base' while rows exist",
+        ),
+    ] = None,
     db: DbOption = None,
-    revision: Annotated[str, typer.Option(help="target revision")] = "base",
 ) -> None:
-    with database.opened(db) as handle:
-        database.downgrade(handle, revision)
+    from immunospine.services import database
+
+    with database.opened(db, require_current=False) as handle:
+        plan = database.plan_downgrade(handle, to)
+        rows = ", ".join(f"{n} {table}" for table, n in plan.rows.items() if n) or "no rows"
+        if plan.drops_records and backup is None:
+            raise InputError.single(
+                ("--backup",),
+                f"is required: going to {to} would drop every table with {rows} (the "
+                "audit log included); give --backup FILE to copy them to a new SQLite file "
+                "first",
+                code="missing",
+                has_value=False,
+            )
+        if not yes:
+            raise InputError.single(
+                ("--yes",),
+                f"is required to migrate from {plan.current} down to {to} ({rows} now); "
+                "nothing was changed",
+                code="missing",
+                has_value=False,
+            )
+        with Console(stderr=True).status("backing up and migrating down"):
+            database.downgrade(handle, to, backup_to=backup if plan.rows else None)
         rev = database.current_revision(handle)
+    if backup is not None and plan.total_rows:
+        typer.echo(f"backed up {plan.total_rows} rows to {backup}")
     typer.echo(f"database at revision {rev or 'base (empty)'}")
 
 
 @db_app.command("current", help="Show the database's schema revision.")
 def current(db: DbOption = None) -> None:
-    with database.opened(db) as handle:
+    from immunospine.services import database
+
+    with database.opened(db, require_current=False) as handle:
         typer.echo(database.current_revision(handle) or "base (empty)")

@@ -104,7 +104,7 @@ def run_demo(
 
     step(f"Follow: seeding a synthetic clinic of {clinic_patients} patients into SQLite")
     db_url = f"sqlite:///{out_dir / 'clinic.db'}"
-    with database.opened(db_url) as db:
+    with database.opened(db_url, create=True) as db:
         database.upgrade(db)
         seeded = demo_clinic.seed_clinic(db, clinic_patients, seed, actor=ACTOR)
         off = tracking.off_target(db, actor=ACTOR)

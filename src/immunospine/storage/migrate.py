@@ -16,7 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from immunospine.errors import StorageError
 
-__all__ = ["current_revision", "downgrade", "head_revision", "pending_revisions", "upgrade"]
+__all__ = [
+    "all_revisions",
+    "current_revision",
+    "downgrade",
+    "head_revision",
+    "pending_revisions",
+    "upgrade",
+]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -32,6 +39,12 @@ def head_revision() -> str:
     if head is None:  # pragma: no cover - the package ships revisions
         raise StorageError("no migrations found")
     return head
+
+
+def all_revisions() -> list[str]:
+    """Every revision this version ships, oldest first."""
+    script = ScriptDirectory.from_config(_config())
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
 
 
 def current_revision(engine: Engine) -> str | None:
