@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from immunospine.cohort import generator
+from immunospine.cohort import synthetic as generator
 
 
 def main() -> int:

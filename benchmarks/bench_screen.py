@@ -38,7 +38,8 @@ from typing import Any
 from immunospine.cohort.backends.duckdb import DuckDBBackend
 from immunospine.cohort.concepts import CRP_RULE, ESR_RULE, RaisedRule
 from immunospine.cohort.features import CONDITION_FINDINGS
-from immunospine.cohort.plan import INPUT_COLUMNS, ScreenConcepts, ScreenParams
+from immunospine.cohort.params import ScreenConcepts, ScreenParams
+from immunospine.cohort.plan import INPUT_COLUMNS
 from immunospine.cohort.runner import resolve_concepts, run_screen
 from immunospine.knowledge import calculate
 from immunospine.knowledge.probability.axspa import FINDINGS
@@ -328,7 +329,7 @@ def main() -> int:
         out = Path(tmp) / "worklist.parquet"
         probe = DuckDBBackend(data)
         try:
-            concepts = resolve_concepts(probe)[0]  # the ids the screen uses, for the floor
+            concepts = resolve_concepts(probe).concepts  # the ids the screen uses, for the floor
         finally:
             probe.close()
         runs, floors = [], []

@@ -89,7 +89,7 @@ def test_postgres_matches_reference_and_duckdb(tmp_path: Path) -> None:
 @needs_postgres
 def test_postgres_screen_writes_csv(tmp_path: Path) -> None:
     with build_testbed(PEOPLE[:30]).postgres_schema(PG_URL) as schema:
-        backend = open_backend("postgres", db=PG_URL, schema=schema)
+        backend = open_backend("postgres", omop_url=PG_URL, schema=schema)
         try:
             summary = run_screen(backend, tmp_path / "w.csv")
         finally:

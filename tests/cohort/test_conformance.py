@@ -16,6 +16,7 @@ import pytest
 from immunospine.cli import main
 from immunospine.cohort.backends.duckdb import DuckDBBackend
 from immunospine.cohort.runner import run_screen
+from immunospine.reports.cohort import screen_summary_lines
 from tests.paths import SYNTHEA_ZIP
 
 
@@ -46,7 +47,7 @@ def test_gibleed_runs_and_reports_zero_persons(tmp_path: Path) -> None:
         backend.close()
     assert (summary.back_pain, summary.screened) == (0, 0)
     assert summary.concepts_expanded
-    assert any("0 persons" in line for line in summary.lines())
+    assert any("0 persons" in line for line in screen_summary_lines(summary))
     assert pq.read_table(tmp_path / "w.parquet").num_rows == 0
 
 
@@ -67,4 +68,5 @@ def test_synthea_screens_its_chronic_back_pain_persons(synthea: Path, tmp_path: 
     assert worklist.num_rows == 5
     assert sorted(worklist.column("rank").to_pylist()) == [1, 2, 3, 4, 5]
     assert all(0.0 < p < 1.0 for p in worklist.column("probability").to_pylist())
-    assert any("not in this CDM's concept table" in n for n in summary.notes)
+    assert summary.missing_concept_ids
+    assert any("not in this CDM's concept table" in n for n in screen_summary_lines(summary))

@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from immunospine.cli import main
 from immunospine.cohort.backends.duckdb import DuckDBBackend
-from immunospine.cohort.plan import ScreenParams
+from immunospine.cohort.params import ScreenParams
 from immunospine.cohort.runner import run_screen
 from immunospine.cohort.scoring import rules_for
 from immunospine.errors import InputError, OmopSchemaError
 from immunospine.knowledge.probability.axspa import FINDINGS, likelihood_ratio_for
+from immunospine.reports.cohort import screen_summary_lines
 from immunospine.testing.omop_testbed import OmopTestbed, PersonFacts
 from tests.cohort.test_engine_support import (
     CHRONIC_LBP,
@@ -149,7 +150,7 @@ def test_empty_population_writes_columns_and_says_zero(tmp_path: Path) -> None:
     finally:
         backend.close()
     assert summary.screened == 0 and summary.back_pain == 0
-    assert any("0 persons" in line for line in summary.lines())
+    assert any("0 persons" in line for line in screen_summary_lines(summary))
     assert (tmp_path / "w.csv").read_text().startswith("rank,person_id,probability,category")
 
 

@@ -72,10 +72,10 @@ def test_evaluate_hand_made_worklist() -> None:
     assert (flagged.tp, flagged.fp, flagged.fn, flagged.tn) == (1, 1, 2, 4)
     assert flagged.sensitivity == pytest.approx(1 / 3)
     assert flagged.ppv == 0.5 and flagged.specificity == 0.8
-    top1, top3 = ev.thresholds[1:]
+    top1, top3, top99 = ev.thresholds[1:]
     assert (top1.tp, top1.fp) == (1, 0)  # person 9 dropped: rank 2 (person 1) is first
     assert (top3.tp, top3.fp, top3.fn) == (2, 1, 1)
-    assert len(ev.thresholds) == 3  # top 99 > listed: skipped
+    assert (top99.top_k, top99.flagged) == (99, 4)  # more than listed: every listed person
     # population AUC: listed 1 (.95), 4 (.85), 2 (.40), 5 (.10); unlisted 3, 6, 7, 8 at the bottom
     scores = [0.95, 0.40, -1, 0.85, 0.10, -1, -1, -1]
     labels = [1, 1, 1, 0, 0, 0, 0, 0]
@@ -91,7 +91,10 @@ def test_evaluate_hand_made_worklist() -> None:
     ("change", "needle"),
     [
         ({"person_id": [1, 1, 2, 5, 9]}, "repeated"),
-        ({"person_id": [1, 4, 2, 5, 77]}, "person 77 is not in the truth"),
+        (
+            {"person_id": [1, 4, 2, 5, 77]},
+            r"1 of the 5 listed persons are not in it \(person_id 77\)",
+        ),
         ({"probability": [1.5, 0.1, 0.1, 0.1, 0.1]}, r"\[0, 1\]"),
         ({"probability": ["a", "b", "c", "d", "e"]}, "must be numeric"),
         ({"rank": [1, None, 3, 4, 5]}, "empty value"),

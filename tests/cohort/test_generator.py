@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from immunospine.cohort import generator
+from immunospine.cohort import synthetic as generator
 from immunospine.cohort.concepts import CRP_RULE, HLA_B27_RULE, concept_set
 from immunospine.cohort.omop_schema import (
     CLINICAL_TABLES,
@@ -21,6 +21,7 @@ from immunospine.cohort.omop_schema import (
     parquet_tables,
 )
 from immunospine.errors import InputError, OmopSchemaError
+from immunospine.reports.cohort import calibration_markdown
 from tests.paths import SYNTHEA_ZIP
 
 N = 20_000
@@ -213,4 +214,4 @@ def test_calibration_table_has_a_source_for_every_number() -> None:
     names = [c.name for c in generator.CALIBRATION]
     assert len(names) == len(set(names))
     assert all(c.source for c in generator.CALIBRATION)
-    assert "| cbp_prevalence | 0.192 |" in generator.calibration_markdown()
+    assert "| cbp_prevalence | 0.192 |" in calibration_markdown(generator.CALIBRATION)

@@ -1,22 +1,28 @@
 """``immunospine cohort``: synthetic OMOP populations and worklist evaluation.
 
-``cohort_app`` is the sub-app; other modules (``cli/cohort_screen.py``) add commands to it.
+``cohort_app`` is the sub-app; other modules (``cli/cohort_screen.py``) add commands to it. The
+services name their parameters (``out``, ``flag_categories``, …); ``flags_for_fields`` turns those
+names into this command line's flags when an error is printed. Services and the dataframe
+libraries are imported inside the commands, so ``immunospine --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from immunospine.cli import app
-from immunospine.services import cohort_data
+from immunospine.errors import FieldProblem, InputError
 
 cohort_app = typer.Typer(
     name="cohort",
-    help="Population case-finding over OMOP CDM data: synthetic data, screening, evaluation.",
+    help="Population case-finding over OMOP CDM data: synthetic data, screening, evaluation. "
+    "How to read the results: docs/case-finding.md.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -24,13 +30,42 @@ cohort_app = typer.Typer(
 app.add_typer(cohort_app, name="cohort")
 
 
+def _with_flag(problem: FieldProblem, flags: Mapping[str, str]) -> FieldProblem | None:
+    head = problem.loc[0] if problem.loc else None
+    if not isinstance(head, str) or head not in flags:
+        return None
+    return FieldProblem(
+        (flags[head], *problem.loc[1:]),
+        problem.msg,
+        problem.code,
+        problem.value,
+        problem.has_value,
+    )
+
+
+@contextmanager
+def flags_for_fields(command: str, flags: Mapping[str, str]) -> Iterator[None]:
+    """Re-raise an ``InputError`` about a service field as one about the flag that set it."""
+    try:
+        yield
+    except InputError as exc:
+        renamed = [_with_flag(p, flags) for p in exc.problems]
+        if len(exc.problems) != 1 or renamed[0] is None:
+            raise
+        p = renamed[0]
+        raise InputError.single(
+            p.loc, p.msg, p.value, code=p.code, has_value=p.has_value, context=command
+        ) from None
+
+
 @cohort_app.command(
     "generate",
-    help="Write a synthetic OMOP CDM 5.4 population (Parquet per table) and truth.parquet.",
+    help="Write a synthetic OMOP CDM 5.4 population (Parquet per table) and truth.parquet into "
+    "the --out folder. Synthetic data: no real patients.",
 )
 def generate(
     patients: Annotated[int, typer.Option("--patients", "-n", help="number of persons")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="output directory")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="output folder")],
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
@@ -38,50 +73,72 @@ def generate(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    if quiet:
-        result = cohort_data.generate_population(out, patients, seed)
-    else:
-        columns = (
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-            task = bar.add_task("persons", total=patients)
-            result = cohort_data.generate_population(
-                out, patients, seed, progress=lambda done: bar.update(task, completed=done)
+    from immunospine.reports.cohort import generation_text
+    from immunospine.services import cohort_data
+
+    flags = {"patients": "--patients", "out": "--out", "seed": "--seed"}
+    with flags_for_fields("cohort generate", flags):
+        if quiet:
+            result = cohort_data.generate_population(out, patients, seed)
+        else:
+            columns = (
+                "[progress.description]{task.description}",
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
             )
+            with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+                task = bar.add_task("persons", total=patients)
+                result = cohort_data.generate_population(
+                    out, patients, seed, progress=lambda done: bar.update(task, completed=done)
+                )
     if as_json:
         typer.echo(json.dumps(cohort_data.generation_summary(result), indent=2))
     else:
-        typer.echo(cohort_data.render_generation(result))
+        typer.echo(generation_text(result))
 
 
 @cohort_app.command(
     "evaluate",
     help="Score a worklist (Parquet/CSV: person_id, probability, category, rank) against "
-    "truth.parquet: sensitivity, specificity, PPV, AUC and calibration, on undiagnosed persons.",
+    "truth.parquet of the same synthetic population: sensitivity, specificity, PPV, AUC and "
+    "calibration, on undiagnosed persons. A worklist of another population is refused. "
+    "How to read it: docs/case-finding.md.",
 )
 def evaluate(
     worklist: Annotated[Path, typer.Option("--worklist", "-w", help="worklist Parquet or CSV")],
-    truth: Annotated[Path, typer.Option("--truth", "-t", help="truth.parquet (or its directory)")],
+    truth: Annotated[Path, typer.Option("--truth", "-t", help="truth.parquet (or its folder)")],
     category: Annotated[
         list[str] | None,
-        typer.Option("--flag", help="categories counted as flagged (default probable, definite)"),
+        typer.Option(
+            "--flag",
+            help="a category counted as flagged: unlikely, possible, probable or definite "
+            "(repeatable; default probable and definite)",
+        ),
     ] = None,
     top_k: Annotated[
-        list[int] | None, typer.Option("--top-k", help="also score the top K by rank (repeatable)")
+        list[int] | None,
+        typer.Option("--top-k", help="also score the top K by rank, K ≥ 1 (repeatable)"),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    ev = cohort_data.evaluate_worklist(
-        worklist,
-        truth,
-        flag_categories=tuple(category) if category else None,
-        top_k=tuple(top_k) if top_k else None,
-    )
+    from immunospine.reports.cohort import evaluation_text
+    from immunospine.services import cohort_data
+
+    flags = {
+        "worklist": "--worklist",
+        "truth": "--truth",
+        "flag_categories": "--flag",
+        "top_k": "--top-k",
+    }
+    with flags_for_fields("cohort evaluate", flags):
+        ev = cohort_data.evaluate_worklist(
+            worklist,
+            truth,
+            flag_categories=tuple(category) if category else None,
+            top_k=tuple(top_k) if top_k else None,
+        )
     if as_json:
         typer.echo(json.dumps(ev.to_dict(), indent=2))
     else:
-        typer.echo(cohort_data.render_evaluation(ev))
+        typer.echo(evaluation_text(ev))

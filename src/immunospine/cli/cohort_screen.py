@@ -1,4 +1,8 @@
-"""``immunospine cohort screen``: rank undiagnosed chronic back pain for axSpA review."""
+"""``immunospine cohort screen``: rank undiagnosed chronic back pain for axSpA review.
+
+The OMOP source is ``--data`` (Parquet folder or DuckDB file) or ``--omop-url`` (PostgreSQL);
+``--db`` is kept for the patient database everywhere else, so it is not an option here.
+"""
 
 from __future__ import annotations
 
@@ -8,25 +12,48 @@ from typing import Annotated
 
 import typer
 
-from immunospine.cli.cohort import cohort_app
-from immunospine.services import cohort_screen
+from immunospine.cli.cohort import cohort_app, flags_for_fields
+
+#: The service's field names → this command's flags (for error messages).
+FLAGS = {
+    "backend": "--backend",
+    "out": "--out",
+    "data": "--data",
+    "omop_url": "--omop-url",
+    "schema": "--schema",
+    "memory_limit": "--memory-limit",
+    "threads": "--threads",
+    "pretest_probability": "--pretest",
+    "chronic_min_days": "--chronic-min-days",
+}
 
 
 @cohort_app.command(
     "screen",
     help="Screen an OMOP CDM for possible axial spondyloarthritis: one row per undiagnosed person "
     "with chronic back pain (person_id, probability, category, rank, features). Output is Parquet "
-    "or CSV by the --out extension. Decision support, not a diagnosis.",
+    "or CSV by the --out extension. Decision support, not a diagnosis; how to read the worklist: "
+    "docs/case-finding.md.",
 )
 def screen(
     out: Annotated[Path, typer.Option("--out", "-o", help="worklist file (.parquet or .csv)")],
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="directory of <table>.parquet files, or a .duckdb file"),
+        typer.Option(
+            "--data", help="duckdb/spark: folder of <table>.parquet files, or a .duckdb file"
+        ),
     ] = None,
-    db: Annotated[str | None, typer.Option("--db", help="PostgreSQL URL (postgresql://…)")] = None,
+    omop_url: Annotated[
+        str | None,
+        typer.Option(
+            "--omop-url",
+            help="postgres: URL of the OMOP database (postgresql://user@host/db); "
+            "not the patient database",
+        ),
+    ] = None,
     schema: Annotated[
-        str | None, typer.Option("--schema", help="PostgreSQL schema holding the OMOP tables")
+        str | None,
+        typer.Option("--schema", help="postgres: schema holding the OMOP tables (default public)"),
     ] = None,
     backend: Annotated[str, typer.Option("--backend", help="duckdb, postgres or spark")] = "duckdb",
     show_sql: Annotated[
@@ -50,37 +77,38 @@ def screen(
     as_json: Annotated[bool, typer.Option("--json", help="print the summary as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
 ) -> None:
+    from immunospine.reports.cohort import screen_summary_text
+    from immunospine.services import cohort_screen
+
     req = cohort_screen.ScreenRequest(
         backend=backend,
         out=out,
         data=data,
-        db=db,
+        omop_url=omop_url,
         schema=schema,
         memory_limit=memory_limit,
         threads=threads,
         pretest_probability=pretest,
         chronic_min_days=chronic_min_days,
     )
-    if show_sql:
-        typer.echo(cohort_screen.show_sql(req))
-        return
-    if quiet:
-        summary = cohort_screen.screen(req)
-    else:
-        from rich.console import Console
+    with flags_for_fields("cohort screen", FLAGS):
+        if show_sql:
+            typer.echo(cohort_screen.show_sql(req))
+            return
+        if quiet:
+            summary = cohort_screen.screen(req)
+        else:
+            from rich.console import Console
 
-        console = Console(stderr=True, log_path=False)
-        with console.status("starting", spinner="dots") as status:
+            console = Console(stderr=True, log_path=False)
+            with console.status("starting", spinner="dots") as status:
 
-            def on_step(message: str) -> None:
-                console.log(message)
-                status.update(message)
+                def on_step(message: str) -> None:
+                    console.log(message)
+                    status.update(message)
 
-            summary = cohort_screen.screen(req, on_step=on_step)
+                summary = cohort_screen.screen(req, on_step=on_step)
     if as_json:
         typer.echo(json.dumps(cohort_screen.summary_dict(summary), indent=2))
         return
-    typer.echo(f"worklist: {summary.out} ({summary.backend})")
-    for line in summary.lines():
-        typer.echo(line)
-    typer.echo(cohort_screen.WORKLIST_NOTE)
+    typer.echo(screen_summary_text(summary))

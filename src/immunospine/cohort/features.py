@@ -45,12 +45,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort import concepts as cs
+from immunospine.cohort.params import ScreenConcepts, ScreenParams
 from immunospine.knowledge.probability.axspa import FINDINGS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
-
-    from immunospine.cohort.plan import ScreenConcepts, ScreenParams
 
 #: Feature columns that are not LR findings, in output order.
 EXTRA_COLUMNS = ("first_back_pain_date", "age_at_onset", "nsaid_exposures", "sij_imaging")

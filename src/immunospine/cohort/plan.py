@@ -1,8 +1,9 @@
 """The screening plan: a pure description of the case-finding query, printable as SQL per backend.
 
-A :class:`ScreenPlan` holds resolved concept ids (:class:`ScreenConcepts`) and parameters
-(:class:`ScreenParams`); it touches no database. ``plan.worklist(tables)`` turns OMOP tables (any
-backend's, or the unbound ones of :func:`unbound_tables`) into one Ibis expression, and
+A :class:`ScreenPlan` holds resolved concept ids and parameters (``cohort.params``:
+``ScreenConcepts``, ``ScreenParams``); it touches no database. ``plan.worklist(tables)`` turns
+OMOP tables (any backend's, or the unbound ones of :func:`unbound_tables`) into one Ibis
+expression, and
 ``plan.to_sql(dialect)`` prints it for review (``--show-sql``, the golden files in
 ``tests/cohort/golden/``). ``cohort.runner`` is the only thing that executes a plan.
 
@@ -14,16 +15,16 @@ as the OHDSI GiBleed sample) is read with ``TRY_CAST``; values that are not numb
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from immunospine.cohort import concepts as cs
+from immunospine.cohort import features as ft
 from immunospine.cohort.backends.base import compile_sql
 from immunospine.cohort.omop_schema import TABLES, Kind
-from immunospine.errors import InputError, OmopSchemaError
-from immunospine.knowledge.probability.axspa import DEFAULT_PRETEST_PROBABILITY
+from immunospine.cohort.params import ScreenConcepts, ScreenParams
+from immunospine.cohort.scoring import score
+from immunospine.errors import OmopSchemaError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -66,96 +67,6 @@ _EXPECTED = {
 }
 
 
-def _ids(name: str) -> frozenset[int]:
-    return cs.concept_set(name).ids
-
-
-@dataclass(frozen=True)
-class ScreenConcepts:
-    """The concept ids the plan filters on, one field per concept set (part 1's TOML files).
-
-    ``chronic_back_pain_coded`` are the back-pain concepts that say "chronic" themselves; any
-    other back-pain code needs a second record at least ``ScreenParams.chronic_min_days`` later.
-    """
-
-    back_pain: frozenset[int]
-    chronic_back_pain_coded: frozenset[int]
-    axspa_diagnosis: frozenset[int]
-    uveitis: frozenset[int]
-    psoriasis: frozenset[int]
-    ibd: frozenset[int]
-    enthesitis: frozenset[int]
-    dactylitis: frozenset[int]
-    hla_b27: frozenset[int]
-    crp: frozenset[int]
-    esr: frozenset[int]
-    positive_result: frozenset[int]
-    negative_result: frozenset[int]
-    nsaids: frozenset[int]
-    family_history: frozenset[int]
-    sij_imaging: frozenset[int]
-
-    #: field → shipped concept-set name (where they differ)
-    SET_NAMES: ClassVar[dict[str, str]] = {
-        "back_pain": "chronic_back_pain",
-        "family_history": "family_history_spa",
-    }
-
-    @classmethod
-    def shipped(cls, concept_ancestor: Any = None) -> ScreenConcepts:
-        """The shipped concept sets; with a ``concept_ancestor`` table, expanded to descendants."""
-        values: dict[str, frozenset[int]] = {}
-        for f in fields(cls):
-            if f.name == "chronic_back_pain_coded":
-                continue
-            s = cs.concept_set(cls.SET_NAMES.get(f.name, f.name))
-            values[f.name] = s.ids if concept_ancestor is None else s.expand(concept_ancestor)
-        back = cs.concept_set("chronic_back_pain")
-        values["chronic_back_pain_coded"] = frozenset(
-            c.id for c in back.concepts if c.name.lower().startswith("chronic") and not c.exclude
-        )
-        return cls(**values)
-
-    def all_ids(self) -> frozenset[int]:
-        out: frozenset[int] = frozenset()
-        for f in fields(self):
-            out |= getattr(self, f.name)
-        return out
-
-    def placeholders(self) -> frozenset[int]:
-        return frozenset(i for i in self.all_ids() if i >= cs.LOCAL_CONCEPT_MIN)
-
-
-@dataclass(frozen=True)
-class ScreenParams:
-    """Parameters of a screening run (each documented where it is used in ``features``)."""
-
-    pretest_probability: float = DEFAULT_PRETEST_PROBABILITY
-    chronic_min_days: int = 90
-    nsaid_min_exposures: int = 2
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.pretest_probability < 1.0:
-            raise InputError.single(
-                ("pretest_probability",),
-                "must be strictly between 0 and 1",
-                self.pretest_probability,
-                context="cohort screen",
-            )
-        if self.chronic_min_days < 0 or self.nsaid_min_exposures < 1:
-            raise InputError.single(
-                ("chronic_min_days",),
-                "must be >= 0 (and nsaid_min_exposures >= 1)",
-                self.chronic_min_days,
-                context="cohort screen",
-            )
-
-    @property
-    def pretest_log_odds(self) -> float:
-        p = self.pretest_probability
-        return math.log(p / (1.0 - p))
-
-
 @dataclass(frozen=True)
 class ScreenPlan:
     """Pure: concept ids + parameters. Build expressions with ``worklist``/``population``."""
@@ -169,9 +80,7 @@ class ScreenPlan:
         The runner materialises it once (``CohortBackend.materialize``) and passes it as
         ``back_pain=`` to :meth:`counts` and :meth:`worklist`; without it they compute it inline.
         """
-        from immunospine.cohort.features import back_pain
-
-        return back_pain(standardise(tables), self.concepts, self.params)
+        return ft.back_pain(standardise(tables), self.concepts, self.params)
 
     def population(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """Every person with chronic back pain (``diagnosed``: known axSpA), with onset age."""
@@ -180,22 +89,16 @@ class ScreenPlan:
 
     def features(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """One row per undiagnosed person with chronic back pain; one column per feature."""
-        from immunospine.cohort.features import features
-
         bp = self.back_pain(tables) if back_pain is None else back_pain
-        return features(standardise(tables), self.concepts, self.params, bp)
+        return ft.features(standardise(tables), self.concepts, self.params, bp)
 
     def worklist(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """Features plus log-odds, probability, category, rank and contributions; by rank."""
-        from immunospine.cohort.scoring import score
-
         return score(self.features(tables, back_pain), self.params.pretest_log_odds)
 
     def counts(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """One row: persons with any back-pain code, with chronic back pain, and diagnosed."""
-        from immunospine.cohort.features import counts
-
-        return counts(self.back_pain(tables) if back_pain is None else back_pain)
+        return ft.counts(self.back_pain(tables) if back_pain is None else back_pain)
 
     def to_sql(self, dialect: str, tables: OmopTables | None = None) -> str:
         """The worklist query as SQL (over ``tables``, else over unbound OMOP tables)."""

@@ -5,7 +5,7 @@ announced through ``on_step`` (the CLI shows them as progress):
 
 1. **check** the tables and columns the plan reads (``plan.check_inputs``; errors name them);
 2. **resolve** the concept sets: expanded to descendants through ``concept_ancestor`` when the CDM
-   has one; ids absent from the CDM's ``concept`` table are reported as notes, not errors;
+   has one; ids absent from the CDM's ``concept`` table are reported in the summary, not errors;
 3. **count** persons with back pain, chronic back pain and a known axSpA diagnosis: the per-person
    back-pain table (``plan.back_pain``, one pass over ``condition_occurrence``) is materialised
    once in the backend, and the counts and the worklist both read it;
@@ -13,18 +13,20 @@ announced through ``on_step`` (the CLI shows them as progress):
 5. **summarise** categories from the written file.
 
 An empty population is not an error: the file is written with its columns and no rows, and the
-summary says "0 persons" and why.
+summary has ``screened == 0``. The summary holds values only; ``immunospine.reports.cohort``
+renders it for people.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort.backends.base import CohortBackend, output_format
-from immunospine.cohort.plan import ScreenConcepts, ScreenParams, ScreenPlan, check_inputs
+from immunospine.cohort.params import ScreenConcepts, ScreenParams
+from immunospine.cohort.plan import INPUT_COLUMNS, ScreenPlan, check_inputs
 from immunospine.knowledge.probability.axspa import CATEGORIES
 
 if TYPE_CHECKING:
@@ -33,9 +35,23 @@ if TYPE_CHECKING:
 Step = Callable[[str], None]
 
 
+WORKLIST_NOTE = (
+    "A worklist for clinical review, ranked by the axSpA likelihood-ratio model "
+    "(knowledge: axspa_probability); it supports decisions and is not a diagnosis. "
+    "nsaid_response is a proxy (at least 2 NSAID exposures), not a recorded response. "
+    "How to read it: docs/case-finding.md."
+)
+
+
 @dataclass(frozen=True)
 class ScreenSummary:
-    """What a screening run found; ``notes`` explain anything a reader could misread."""
+    """What a screening run found, as counts (persons) and facts a reader needs to trust them.
+
+    ``missing_concept_ids``: ids of the shipped concept sets absent from the CDM's ``concept``
+    table (their rows cannot occur); ``concepts_expanded``: whether the concept sets were expanded
+    to descendants through ``concept_ancestor``. An empty worklist (``screened == 0``) is not an
+    error.
+    """
 
     backend: str
     out: Path
@@ -44,26 +60,18 @@ class ScreenSummary:
     diagnosed: int
     screened: int
     categories: dict[str, int]
-    notes: tuple[str, ...] = ()
     concepts_expanded: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    missing_concept_ids: tuple[int, ...] = ()
+    disclaimer: str = WORKLIST_NOTE
 
-    def lines(self) -> list[str]:
-        """The summary as short lines for a terminal."""
-        out = [
-            f"persons with a back-pain code:          {self.back_pain:>12,}",
-            f"  with chronic back pain (population):  {self.chronic_back_pain:>12,}",
-            f"  excluded, already diagnosed axSpA:    {self.diagnosed:>12,}",
-            f"  screened (rows in the worklist):      {self.screened:>12,}",
-        ]
-        out += [f"    {label:<35} {n:>12,}" for label, n in self.categories.items()]
-        if self.screened == 0:
-            out.append(
-                "0 persons screened: no undiagnosed person with chronic back pain in this CDM "
-                "(the worklist file has its columns and no rows)."
-            )
-        out += [f"note: {n}" for n in self.notes]
-        return out
+
+@dataclass(frozen=True)
+class ResolvedConcepts:
+    """The shipped concept sets as this CDM knows them (see :func:`resolve_concepts`)."""
+
+    concepts: ScreenConcepts
+    expanded: bool
+    missing_ids: tuple[int, ...]
 
 
 def _fetch_ids(backend: CohortBackend, expr: Any) -> list[int]:
@@ -71,11 +79,10 @@ def _fetch_ids(backend: CohortBackend, expr: Any) -> list[int]:
     return [int(v) for v in table.column(0).to_pylist() if v is not None]
 
 
-def resolve_concepts(backend: CohortBackend) -> tuple[ScreenConcepts, bool, list[str]]:
+def resolve_concepts(backend: CohortBackend) -> ResolvedConcepts:
     """The shipped concept sets, expanded through the CDM's ``concept_ancestor`` when it has one."""
 
     shipped = ScreenConcepts.shipped()
-    notes: list[str] = []
     tables = backend.list_tables()
     concepts, expanded = shipped, False
     if "concept_ancestor" in tables:
@@ -88,19 +95,14 @@ def resolve_concepts(backend: CohortBackend) -> tuple[ScreenConcepts, bool, list
         )
         fetched: pa.Table = backend.fetch(rows)
         concepts, expanded = ScreenConcepts.shipped(fetched), True
+    missing: tuple[int, ...] = ()
     if "concept" in tables:
         ct = backend.table("concept")
         cid = ct[{c.lower(): c for c in ct.columns}["concept_id"]].cast("int64")
         wanted = sorted(shipped.all_ids() - shipped.placeholders())
         found = set(_fetch_ids(backend, ct.filter(cid.isin(wanted)).select(cid=cid)))
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            notes.append(
-                f"{len(missing)} concept id(s) of the shipped concept sets are not in this CDM's "
-                f"concept table (their rows cannot occur): {', '.join(map(str, missing[:12]))}"
-                + (" …" if len(missing) > 12 else "")
-            )
-    return concepts, expanded, notes
+        missing = tuple(i for i in wanted if i not in found)
+    return ResolvedConcepts(concepts, expanded, missing)
 
 
 def _category_counts(path: Path) -> dict[str, int]:
@@ -134,15 +136,13 @@ def run_screen(
     output_format(out)
     step("checking OMOP tables and columns")
     available = backend.list_tables()
-    from immunospine.cohort.plan import INPUT_COLUMNS
-
     schemas = {t: backend.table(t).schema() for t in INPUT_COLUMNS if t in available}
     check_inputs(available, schemas)
     tables = {t: backend.table(t) for t in INPUT_COLUMNS}
 
     step("resolving concept sets")
-    concepts, expanded, notes = resolve_concepts(backend)
-    plan = ScreenPlan(concepts, params or ScreenParams())
+    resolved = resolve_concepts(backend)
+    plan = ScreenPlan(resolved.concepts, params or ScreenParams())
 
     step("counting the back-pain population")
     bp = backend.materialize(plan.back_pain(tables))
@@ -157,8 +157,6 @@ def run_screen(
 
     step("summarising")
     categories = _category_counts(out)
-    if not expanded:
-        notes.append("no concept_ancestor table: concept sets used as listed, without descendants")
     return ScreenSummary(
         backend=backend.name,
         out=out,
@@ -167,6 +165,6 @@ def run_screen(
         diagnosed=diagnosed,
         screened=sum(categories.values()),
         categories=categories,
-        notes=tuple(notes),
-        concepts_expanded=expanded,
+        concepts_expanded=resolved.expanded,
+        missing_concept_ids=resolved.missing_ids,
     )

@@ -1,6 +1,8 @@
 """Use-case behind ``immunospine cohort screen``: open a backend, run the screening plan, close.
 
 Decision support: the worklist ranks persons for a clinician to review; it never diagnoses.
+Returns values (``ScreenSummary``); ``immunospine.reports.cohort`` renders them. Errors name the
+request's fields (``backend``, ``data``, ``omop_url``, ``out``, …), never a command-line flag.
 """
 
 from __future__ import annotations
@@ -10,25 +12,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from immunospine.cohort.backends import open_backend
-from immunospine.cohort.plan import INPUT_COLUMNS, ScreenParams, check_inputs
+from immunospine.cohort.backends import BACKENDS, CohortBackend, open_backend
+from immunospine.cohort.backends.base import compile_sql
+from immunospine.cohort.params import ScreenParams
+from immunospine.cohort.plan import INPUT_COLUMNS, ScreenPlan, check_inputs
 from immunospine.cohort.runner import ScreenSummary, resolve_concepts, run_screen
 
-WORKLIST_NOTE = (
-    "A worklist for clinical review, ranked by the axSpA likelihood-ratio model "
-    "(knowledge: axspa_probability); it supports decisions and is not a diagnosis. "
-    "nsaid_response is a proxy (>= 2 NSAID exposures), not a recorded response."
-)
+__all__ = ["BACKENDS", "ScreenRequest", "ScreenSummary", "screen", "show_sql", "summary_dict"]
 
 
 @dataclass(frozen=True)
 class ScreenRequest:
-    """What the command line (or any other face) asks for."""
+    """What a face asks for: a backend and its source (``data`` or ``omop_url``), and knobs."""
 
     backend: str
     out: Path
     data: Path | None = None
-    db: str | None = None
+    omop_url: str | None = None
     schema: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
@@ -45,11 +45,11 @@ def _params(req: ScreenRequest) -> ScreenParams:
     return ScreenParams(**given)
 
 
-def _open(req: ScreenRequest) -> Any:
+def _open(req: ScreenRequest) -> CohortBackend:
     return open_backend(
         req.backend,
         data=req.data,
-        db=req.db,
+        omop_url=req.omop_url,
         schema=req.schema,
         memory_limit=req.memory_limit,
         threads=req.threads,
@@ -68,16 +68,13 @@ def screen(req: ScreenRequest, *, on_step: Callable[[str], None] | None = None) 
 
 def show_sql(req: ScreenRequest) -> str:
     """The worklist query as the backend would run it (its dialect, its table names)."""
-    from immunospine.cohort.backends.base import compile_sql
-    from immunospine.cohort.plan import ScreenPlan
-
     params = _params(req)
     backend = _open(req)
     try:
         available = backend.list_tables()
         schemas = {t: backend.table(t).schema() for t in INPUT_COLUMNS if t in available}
         check_inputs(available, schemas)
-        concepts, _, _ = resolve_concepts(backend)
+        concepts = resolve_concepts(backend).concepts
         tables = {t: backend.table(t) for t in INPUT_COLUMNS}
         return compile_sql(ScreenPlan(concepts, params).worklist(tables), backend.dialect)
     finally:
@@ -85,6 +82,7 @@ def show_sql(req: ScreenRequest) -> str:
 
 
 def summary_dict(s: ScreenSummary) -> dict[str, Any]:
+    """The screen summary as JSON-ready values."""
     return {
         "backend": s.backend,
         "out": str(s.out),
@@ -94,6 +92,6 @@ def summary_dict(s: ScreenSummary) -> dict[str, Any]:
         "screened": s.screened,
         "categories": dict(s.categories),
         "concepts_expanded": s.concepts_expanded,
-        "notes": list(s.notes),
-        "note": WORKLIST_NOTE,
+        "missing_concept_ids": list(s.missing_concept_ids),
+        "note": s.disclaimer,
     }

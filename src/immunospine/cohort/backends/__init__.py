@@ -1,7 +1,8 @@
 """Cohort backends behind one small Protocol (``base.CohortBackend``): DuckDB, PostgreSQL, Spark.
 
-``open_backend`` picks one from the command-line style arguments; the driver modules are imported
-only when that backend is asked for, so a missing optional extra fails with ``MissingExtraError``.
+``open_backend`` picks one by name; the driver modules are imported only when that backend is
+asked for, so a missing optional extra fails with ``MissingExtraError``. Errors name the
+parameters (``backend``, ``data``, ``omop_url``), never a command-line flag.
 """
 
 from __future__ import annotations
@@ -20,36 +21,41 @@ def open_backend(
     backend: str,
     *,
     data: Path | None = None,
-    db: str | None = None,
+    omop_url: str | None = None,
     schema: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> CohortBackend:
-    """Connect the backend named ``backend`` to ``data`` (DuckDB, Spark) or ``db`` (PostgreSQL)."""
+    """Connect ``backend`` to ``data`` (DuckDB, Spark) or ``omop_url`` (PostgreSQL).
+
+    ``data`` is a directory of ``<table>.parquet`` files (or, for DuckDB, a ``.duckdb`` file);
+    ``omop_url`` is a ``postgresql://`` URL of the database holding the OMOP tables.
+    """
     if backend not in BACKENDS:
         raise InputError.single(
-            ("--backend",), f"must be one of {', '.join(BACKENDS)}", backend, context="cohort"
+            ("backend",), f"must be one of {', '.join(BACKENDS)}", backend, context="cohort"
         )
     if backend == "postgres":
-        if not db:
+        if not omop_url:
             raise InputError.single(
-                ("--db",),
-                "the postgres backend needs --db postgresql://…",
+                ("omop_url",),
+                "is required by the postgres backend (a postgresql://… URL of the OMOP database)",
                 has_value=False,
                 context="cohort",
             )
         from immunospine.cohort.backends.postgres import PostgresBackend
 
-        return PostgresBackend(db, schema=schema)
+        return PostgresBackend(omop_url, schema=schema)
     if data is None:
         raise InputError.single(
-            ("--data",),
-            f"the {backend} backend needs --data DIR (or a .duckdb file)",
+            ("data",),
+            f"is required by the {backend} backend (a directory of <table>.parquet files"
+            + (", or a .duckdb file)" if backend == "duckdb" else ")"),
             has_value=False,
             context="cohort",
         )
     if not data.exists():
-        raise InputError.single(("--data",), "does not exist", str(data), context="cohort")
+        raise InputError.single(("data",), "does not exist", str(data), context="cohort")
     if backend == "spark":
         from immunospine.cohort.backends.spark import SparkBackend
 

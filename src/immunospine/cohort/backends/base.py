@@ -59,7 +59,7 @@ def output_format(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix not in OUTPUT_FORMATS:
         raise InputError.single(
-            ("--out",),
+            ("out",),
             "the output file must end in .parquet or .csv",
             str(path),
             context="cohort screen",

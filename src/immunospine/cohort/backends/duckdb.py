@@ -66,7 +66,7 @@ class DuckDBBackend:
                 self._tables = {str(r[0]).lower(): str(r[0]) for r in rows}
             else:
                 raise InputError.single(
-                    ("--data",),
+                    ("data",),
                     "is neither a directory of <table>.parquet files nor a .duckdb file",
                     str(source),
                     context="cohort screen",
@@ -74,7 +74,7 @@ class DuckDBBackend:
             settings = {"preserve_insertion_order": "true", "enable_progress_bar": "false"}
             if memory_limit and not _MEMORY.match(memory_limit):
                 raise InputError.single(
-                    ("--memory-limit",), "must look like 4GB or 512MiB", memory_limit
+                    ("memory_limit",), "must look like 4GB or 512MiB", memory_limit
                 )
             if memory_limit:
                 settings["memory_limit"] = memory_limit

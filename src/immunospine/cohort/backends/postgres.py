@@ -1,4 +1,4 @@
-"""PostgreSQL backend: an OMOP CDM in one schema of a site database (``--db URL --schema S``)."""
+"""PostgreSQL backend: an OMOP CDM in one schema of a site database (``omop_url``, ``schema``)."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ class SparkBackend:
         self._errors: tuple[type[BaseException], ...] = (PySparkException, Py4JError, IbisError)
         if not source.is_dir():
             raise InputError.single(
-                ("--data",),
+                ("data",),
                 "the Spark backend reads a directory of <table>.parquet files",
                 str(source),
                 context="cohort screen",

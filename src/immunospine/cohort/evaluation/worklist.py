@@ -1,0 +1,266 @@
+"""Score a case-finding worklist against the generator's truth: sensitivity, PPV, AUC, calibration.
+
+The population is every person in ``truth.parquet`` who is **not** already diagnosed (a worklist
+excludes known cases; any that slip in are counted and dropped). Persons missing from the worklist
+count as not flagged, and for the population AUC they rank below every listed person (ties among
+themselves). A second AUC is computed over listed persons only, and calibration uses listed persons
+(they are the ones with a probability).
+
+A worklist must come from the population of the truth file: every listed person must be in it,
+and when the truth says who has chronic back pain (the generator's truth does), most listed persons
+must have it — a screen lists only persons with chronic back pain, so a worklist screened from
+another population with the same person ids is refused instead of scored (it would give an AUC
+near 0.5 and no warning).
+
+Synthetic data shows the mechanics of case-finding, not its real-world accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from immunospine.cohort.evaluation.anchors import ANCHORS, Anchor
+from immunospine.cohort.evaluation.metrics import (
+    CalibrationBin,
+    ThresholdMetrics,
+    auc,
+    calibration_table,
+    confusion,
+    ratio,
+)
+from immunospine.errors import InputError
+from immunospine.knowledge.probability.axspa import CATEGORIES
+
+__all__ = [
+    "DEFAULT_FLAG_CATEGORIES",
+    "DEFAULT_TOP_K",
+    "DISCLAIMER",
+    "FLAG_CATEGORIES",
+    "MAX_SHARE_WITHOUT_BACK_PAIN",
+    "TRUTH_COLUMNS",
+    "WORKLIST_COLUMNS",
+    "Evaluation",
+    "evaluate",
+    "read_table",
+]
+
+WORKLIST_COLUMNS = ("person_id", "probability", "category", "rank")
+TRUTH_COLUMNS = ("person_id", "has_axspa", "diagnosed")
+#: The worklist categories a threshold can flag (the LR model's bands), lowest first.
+FLAG_CATEGORIES: tuple[str, ...] = tuple(CATEGORIES.labels)
+DEFAULT_FLAG_CATEGORIES = ("probable", "definite")
+DEFAULT_TOP_K = (100, 1000, 10000)
+#: A worklist is refused when more of its persons than this have no chronic back pain in the truth.
+#: A screen of the truth's own population lists about 5-10 % such persons (one acute back-pain code
+#: that is itself coded "chronic"); a worklist of another population with the same ids about 80 %.
+MAX_SHARE_WITHOUT_BACK_PAIN = 0.5
+#: How many example person ids an error names.
+EXAMPLES = 5
+DISCLAIMER = (
+    "Synthetic data: these figures show that the case-finding mechanics work end to end; they are "
+    "not an estimate of real-world accuracy. Compare with the published anchors only as a sanity "
+    "check."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A worklist scored against the truth; counts are persons, ratios are None without data."""
+
+    population: int  # undiagnosed persons in truth
+    positives: int  # undiagnosed persons with axSpA
+    listed: int  # undiagnosed persons on the worklist
+    listed_positives: int
+    diagnosed_dropped: int  # worklist rows for already-diagnosed persons (dropped)
+    auc: float | None  # over the population; unlisted persons rank lowest
+    auc_listed: float | None  # over listed persons only
+    thresholds: tuple[ThresholdMetrics, ...]
+    calibration: tuple[CalibrationBin, ...]
+    anchors: tuple[Anchor, ...] = ANCHORS
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def prevalence(self) -> float | None:
+        return ratio(self.positives, self.population)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["prevalence"] = self.prevalence
+        return d
+
+
+def _column(table: pa.Table, name: str) -> npt.NDArray[Any]:
+    return np.asarray(table.column(name).to_numpy(zero_copy_only=False))
+
+
+def evaluate(
+    worklist: pa.Table,
+    truth: pa.Table,
+    *,
+    flag_categories: Iterable[str] = DEFAULT_FLAG_CATEGORIES,
+    top_k: Sequence[int] = DEFAULT_TOP_K,
+    bins: int = 10,
+    worklist_label: str = "worklist",
+) -> Evaluation:
+    """Evaluate ``worklist`` (person_id, probability, category, rank) against ``truth``.
+
+    ``flag_categories`` must be worklist categories (``FLAG_CATEGORIES``); each ``top_k`` at least
+    1 (a K above the listed persons flags them all). Raises ``InputError`` naming the field.
+    """
+    cats = _checked_categories(flag_categories)
+    ks = _checked_top_k(top_k)
+    t_pid = _column(truth, "person_id").astype(np.int64)
+    t_pos = _column(truth, "has_axspa").astype(bool)
+    t_dx = _column(truth, "diagnosed").astype(bool)
+    order = np.argsort(t_pid, kind="stable")
+    t_pid, t_pos, t_dx = t_pid[order], t_pos[order], t_dx[order]
+
+    _check_worklist(worklist, worklist_label)
+    w_pid = _column(worklist, "person_id").astype(np.int64)
+    if np.unique(w_pid).size != w_pid.size:
+        raise InputError.single(
+            ("person_id",), "is repeated; one row per person", worklist_label, context="worklist"
+        )
+    at = np.searchsorted(t_pid, w_pid)
+    known = (at < t_pid.size) & (t_pid[np.minimum(at, t_pid.size - 1)] == w_pid)
+    if not known.all():
+        raise _other_population(worklist_label, w_pid[~known], w_pid.size, "are not in it")
+    if "chronic_back_pain" in truth.column_names:
+        t_cbp = _column(truth, "chronic_back_pain")[order].astype(bool)
+        without = ~t_cbp[at]
+        if without.sum() > MAX_SHARE_WITHOUT_BACK_PAIN * w_pid.size:
+            raise _other_population(
+                worklist_label, w_pid[without], w_pid.size, "have no chronic back pain in it"
+            )
+    w_prob = _column(worklist, "probability").astype(np.float64)
+    w_rank = _column(worklist, "rank").astype(np.float64)
+    w_cat = np.asarray(pc.utf8_lower(worklist.column("category").cast(pa.string())).to_pylist())
+    keep = ~t_dx[at]
+    diagnosed_dropped = int((~keep).sum())
+    at, w_prob, w_rank, w_cat = at[keep], w_prob[keep], w_rank[keep], w_cat[keep]
+
+    undx = ~t_dx
+    population = int(undx.sum())
+    labels_all = t_pos[undx]
+    score = np.full(t_pid.size, -1.0)
+    score[at] = w_prob
+
+    flag = np.zeros(t_pid.size, dtype=bool)
+    flag[at[np.isin(w_cat, cats)]] = True
+    thresholds = [confusion(flag[undx], labels_all, categories=cats)]
+    by_rank = at[np.argsort(w_rank, kind="stable")]
+    for k in ks:
+        flag_k = np.zeros(t_pid.size, dtype=bool)
+        flag_k[by_rank[:k]] = True
+        thresholds.append(confusion(flag_k[undx], labels_all, top_k=k))
+
+    return Evaluation(
+        population=population,
+        positives=int(labels_all.sum()),
+        listed=int(at.size),
+        listed_positives=int(t_pos[at].sum()),
+        diagnosed_dropped=diagnosed_dropped,
+        auc=auc(score[undx], labels_all),
+        auc_listed=auc(w_prob, t_pos[at]),
+        thresholds=tuple(thresholds),
+        calibration=calibration_table(w_prob, t_pos[at], bins) if at.size else (),
+    )
+
+
+def _checked_categories(given: Iterable[str]) -> tuple[str, ...]:
+    cats = tuple(dict.fromkeys(c.lower() for c in given))
+    unknown = [c for c in cats if c not in FLAG_CATEGORIES]
+    if unknown or not cats:
+        raise InputError.single(
+            ("flag_categories",),
+            f"must name worklist categories, one or more of: {', '.join(FLAG_CATEGORIES)}",
+            unknown[0] if unknown else [],
+            context="cohort evaluate",
+        )
+    return cats
+
+
+def _checked_top_k(given: Sequence[int]) -> tuple[int, ...]:
+    for k in given:
+        if k < 1:
+            raise InputError.single(
+                ("top_k",),
+                "must be at least 1 (the number of top-ranked persons flagged)",
+                k,
+                context="cohort evaluate",
+            )
+    return tuple(sorted(set(given)))
+
+
+def _other_population(label: str, persons: npt.NDArray[Any], listed: int, why: str) -> InputError:
+    examples = ", ".join(str(int(p)) for p in persons[:EXAMPLES])
+    more = ", …" if persons.size > EXAMPLES else ""
+    return InputError.single(
+        ("person_id",),
+        f"{persons.size:,} of the {listed:,} listed persons {why} (person_id {examples}{more}): "
+        "the worklist must be screened from the population of the truth file",
+        label,
+        context="worklist",
+        code="other_population",
+    )
+
+
+def _check_worklist(worklist: pa.Table, label: str) -> None:
+    kinds = {"person_id": pa.types.is_integer, "rank": _is_number, "probability": _is_number}
+    for name, ok in kinds.items():
+        col = worklist.column(name)
+        if not ok(col.type):
+            raise InputError.single(
+                (name,),
+                f"must be numeric in {label}, got {col.type}",
+                context="worklist",
+                has_value=False,
+            )
+        if col.null_count:
+            raise InputError.single(
+                (name,),
+                f"has {col.null_count} empty value(s) in {label}",
+                context="worklist",
+                has_value=False,
+            )
+    prob = _column(worklist, "probability").astype(np.float64)
+    if prob.size and (np.nanmin(prob) < 0 or np.nanmax(prob) > 1):
+        raise InputError.single(
+            ("probability",), f"must lie in [0, 1] in {label}", context="worklist", has_value=False
+        )
+
+
+def _is_number(t: pa.DataType) -> bool:
+    return bool(pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_decimal(t))
+
+
+def read_table(path: Path | str, columns: Sequence[str], *, what: str) -> pa.Table:
+    """Read a Parquet or CSV file and check it has ``columns``; errors name the file and column."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError.single((what,), "file not found", str(p), context=what)
+    try:
+        table = pacsv.read_csv(p) if p.suffix.lower() in (".csv", ".txt") else pq.read_table(p)
+    except (OSError, pa.ArrowException) as exc:
+        raise InputError.single((what,), f"cannot be read ({exc})", str(p), context=what) from None
+    for col in columns:
+        if col not in table.column_names:
+            raise InputError.single(
+                (col,),
+                f"column missing from {p} (has: {', '.join(table.column_names)})",
+                context=what,
+                has_value=False,
+                code="missing",
+            )
+    return table

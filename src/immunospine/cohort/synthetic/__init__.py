@@ -1,0 +1,33 @@
+"""The synthetic OMOP CDM 5.4 generator: a seeded population with a hidden truth per person.
+
+Apart from the screening engine (``immunospine.cohort``'s ``plan``, ``features``, ``scoring``,
+``runner``, ``backends``): the engine never imports this package. It shares only the OMOP table
+layout (``cohort.omop_schema``) and the concept sets (``cohort.concepts``) with the engine.
+
+- ``generator``: ``generate`` writes ``DIR/<table>.parquet`` and ``DIR/truth.parquet``;
+- ``calibration``: every number the generator draws from, with its source;
+- ``_chunk``, ``_tables``: one chunk of persons as arrays, and its Arrow tables (private here).
+"""
+
+from immunospine.cohort.synthetic._chunk import TRUTH_SCHEMA
+from immunospine.cohort.synthetic.calibration import CALIBRATION, CalibrationItem
+from immunospine.cohort.synthetic.generator import (
+    DEFAULT_CHUNK,
+    MAX_PERSONS,
+    OUTPUT_TABLES,
+    SYNTHETIC_NOTE,
+    GenerationResult,
+    generate,
+)
+
+__all__ = [
+    "CALIBRATION",
+    "DEFAULT_CHUNK",
+    "MAX_PERSONS",
+    "OUTPUT_TABLES",
+    "SYNTHETIC_NOTE",
+    "TRUTH_SCHEMA",
+    "CalibrationItem",
+    "GenerationResult",
+    "generate",
+]

@@ -1,0 +1,128 @@
+"""Every number the synthetic generator draws from, with its source (one table, no magic numbers).
+
+Probabilities are per person unless the name says otherwise. A source is either a published
+figure (collected in ``docs/case-finding.md``) or marked as an assumption: a value with no
+published figure, chosen to give realistic EHR noise. ``P`` is the same table as a mapping
+from name to value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CALIBRATION", "CalibrationItem", "P"]
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationItem:
+    """One parameter of the generator: its name, value and where the value comes from."""
+
+    name: str
+    value: float
+    source: str
+
+
+_OD = "published (docs/case-finding.md, calibration)"
+_CL = "published LR source (docs/case-finding.md, features)"
+_A = "assumption (no published figure; chosen for realistic EHR noise)"
+
+#: Every number the generator uses, with its source. Probabilities are per person unless noted.
+CALIBRATION: tuple[CalibrationItem, ...] = (
+    # population
+    CalibrationItem("male_share", 0.49, "US adult population, approx."),
+    CalibrationItem("race_white", 0.62, "US census, approx. (non-Hispanic white)"),
+    CalibrationItem("race_black", 0.13, "US census, approx."),
+    CalibrationItem("race_asian", 0.06, "US census, approx.; the rest is race unknown (0)"),
+    CalibrationItem("obs_leaver_share", 0.15, _A + ": observation ends before the study end"),
+    # back pain and axSpA
+    CalibrationItem("cbp_prevalence", 0.192, f"{_OD}: Assassi 2012, NHANES 2009-10, 19.2 %"),
+    CalibrationItem("axspa_in_cbp", 0.05, f"{_OD}: ~5 % of CBP in primary care (range 1-16 %)"),
+    CalibrationItem("axspa_male_share", 0.60, f"{_OD}: de Winter 2016, AS 70.4 %, nr-axSpA 46.8 %"),
+    CalibrationItem("axspa_onset_age_mean", 28.0, f"{_OD}: onset mostly < 45 (CaFaSpA)"),
+    CalibrationItem("axspa_onset_age_sd", 8.0, "gives ~97 % onset before 45"),
+    CalibrationItem("mech_onset_age_mean", 45.0, _A),
+    CalibrationItem("mech_onset_age_sd", 14.0, _A),
+    CalibrationItem("bp_code_lag_years", 1.0, _A + ": mean lag onset+3 mo → first back-pain code"),
+    CalibrationItem("bp_extra_codes_axspa", 5.0, f"{_OD}: repeated axial-pain episodes, OR 12.7"),
+    CalibrationItem("bp_extra_codes_mech", 2.0, _A),
+    CalibrationItem("acute_lbp_no_cbp", 0.08, _A + ": one acute low-back-pain code, no CBP"),
+    # diagnosis
+    CalibrationItem("axspa_ever_diagnosed", 0.60, f"{_OD}: diagnosed 0.2-0.7 % vs 0.9-1.4 %"),
+    CalibrationItem("dx_delay_mean_years", 6.7, f"{_OD}: Zhao 2021 pooled mean 6.7 y"),
+    CalibrationItem("dx_delay_gamma_shape", 1.8, f"{_OD}: medians mostly 2-6 y → median ~5.3 y"),
+    CalibrationItem("dx_code_lag_days", 60.0, _A + ": diagnosis coded late (mean lag)"),
+    CalibrationItem("dx_extra_codes", 3.0, _A),
+    CalibrationItem(
+        "false_as_code_mech",
+        0.005,
+        "Walsh 2018 (docs/case-finding.md, anchors): AS code PPV 83.3 %",
+    ),
+    # HLA-B27 carriage
+    CalibrationItem("b27_axspa", 0.85, f"{_OD}: > 80 % of white AS; 75-90 % by cohort"),
+    CalibrationItem("b27_white", 0.075, f"{_OD}: Reveille 2012, NHW 7.5 % (overall 6.1 %)"),
+    CalibrationItem("b27_black", 0.03, f"{_OD}: US Black 2-4 %"),
+    CalibrationItem("b27_other", 0.04, f"{_OD}: Mexican American 4.6 %, non-white 3.5 %"),
+    # HLA-B27 testing (most persons are never tested)
+    CalibrationItem("b27_test_dx", 0.85, _A + ": tested around diagnosis"),
+    CalibrationItem("b27_test_undx", 0.15, _A),
+    CalibrationItem("b27_test_mech", 0.03, _A),
+    CalibrationItem("b27_test_none", 0.003, _A + ": eye or skin clinics"),
+    CalibrationItem("b27_numeric_share", 0.15, _A + ": result stored as 1/0 in value_as_number"),
+    # CRP / ESR
+    CalibrationItem("crp_test_axspa", 0.70, _A),
+    CalibrationItem("crp_test_mech", 0.35, _A),
+    CalibrationItem("crp_test_none", 0.12, _A),
+    CalibrationItem("crp_raised_axspa", 0.50, f"{_CL}: raised acute-phase reactants sens 50 %"),
+    CalibrationItem("crp_raised_mech", 0.20, f"{_CL}: spec 80 % (other causes of raised CRP)"),
+    CalibrationItem("crp_raised_none", 0.12, _A),
+    CalibrationItem("crp_mg_dl_share", 0.10, _A + ": labs reporting mg/dL (range_high 0.5)"),
+    CalibrationItem("range_high_missing", 0.30, _A + ": range_high null → default limit"),
+    CalibrationItem("esr_test_axspa", 0.50, _A),
+    CalibrationItem("esr_test_mech", 0.25, _A),
+    CalibrationItem("esr_test_none", 0.08, _A),
+    CalibrationItem("esr_raised_axspa", 0.45, f"{_CL}: sens ~50 %"),
+    CalibrationItem("esr_raised_mech", 0.20, f"{_CL}: spec 80 %"),
+    CalibrationItem("esr_raised_none", 0.12, _A),
+    # extra-musculoskeletal and peripheral features (coded)
+    CalibrationItem("uveitis_axspa", 0.258, f"{_OD}: Stolwijk 2015, 25.8 %"),
+    CalibrationItem("uveitis_other", 0.003, f"{_CL}: spec 97-98 % (general population lower)"),
+    CalibrationItem("psoriasis_axspa", 0.10, f"{_OD}: 9.3-10.9 %"),
+    CalibrationItem("psoriasis_other", 0.025, "US psoriasis prevalence ~3 %"),
+    CalibrationItem("ibd_axspa", 0.065, f"{_OD}: 4.1-6.8 %"),
+    CalibrationItem("ibd_other", 0.006, "US IBD prevalence ~0.7 %"),
+    CalibrationItem("enthesitis_axspa", 0.15, f"{_OD}: 28.8-35.4 %, about half coded ({_A})"),
+    CalibrationItem("enthesitis_mech", 0.03, _A),
+    CalibrationItem("enthesitis_none", 0.01, _A),
+    CalibrationItem("dactylitis_axspa", 0.03, f"{_OD}: 6.0 %, about half coded"),
+    CalibrationItem("dactylitis_other", 0.002, _A),
+    CalibrationItem("famhx_axspa", 0.11, f"{_CL}: family history sens 32 %, ~1/3 recorded"),
+    CalibrationItem("famhx_other", 0.017, f"{_CL}: spec 95 %, ~1/3 recorded"),
+    # drugs
+    CalibrationItem("nsaid_axspa", 0.85, f"{_CL}: NSAID response sens 77 %; first-line therapy"),
+    CalibrationItem("nsaid_mech", 0.55, _A),
+    CalibrationItem("nsaid_none", 0.15, _A),
+    CalibrationItem("nsaid_extra_courses_axspa", 6.0, f"{_OD}: axial pain + NSAID OR 10.4"),
+    CalibrationItem("nsaid_extra_courses_mech", 1.5, _A),
+    CalibrationItem("nsaid_extra_courses_none", 0.3, _A),
+    CalibrationItem("tnfi_dx", 0.35, _A + ": biologic share of diagnosed axSpA"),
+    CalibrationItem("tnfi_ibd", 0.20, _A),
+    CalibrationItem("tnfi_psoriasis", 0.05, _A),
+    CalibrationItem("il17_dx", 0.10, _A),
+    CalibrationItem("il17_psoriasis", 0.04, _A),
+    # imaging
+    CalibrationItem("sij_mri_dx", 0.60, _A),
+    CalibrationItem("sij_mri_undx", 0.08, _A),
+    CalibrationItem("sij_mri_mech", 0.02, _A),
+    CalibrationItem("sij_xray_dx", 0.50, _A),
+    CalibrationItem("sij_xray_undx", 0.12, _A),
+    CalibrationItem("sij_xray_mech", 0.06, _A),
+    CalibrationItem("generic_mri_all", 0.05, _A + ": any MRI 4013636 (noise)"),
+    # visits per observed year
+    CalibrationItem("outpatient_per_year", 0.4, _A),
+    CalibrationItem("outpatient_per_year_cbp", 0.5, _A + ": added for CBP"),
+    CalibrationItem("outpatient_per_year_axspa", 0.8, _A + ": added for axSpA"),
+    CalibrationItem("er_per_year", 0.05, _A),
+    CalibrationItem("inpatient_per_year", 0.02, _A),
+)
+
+P: dict[str, float] = {c.name: c.value for c in CALIBRATION}

@@ -1,0 +1,256 @@
+"""Case-finding results as plain text for a terminal: generation, screen summary, evaluation.
+
+The only place that rounds or lays out cohort figures for people; the services and
+``immunospine.cohort`` return values. This module cannot import ``immunospine.cohort`` (a sibling
+layer), so it describes what it reads as Protocols: any object with these attributes renders,
+``ScreenSummary``, ``GenerationResult`` and ``Evaluation`` among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Protocol
+
+__all__ = [
+    "CASE_FINDING_DOC",
+    "calibration_markdown",
+    "evaluation_text",
+    "generation_text",
+    "screen_summary_lines",
+    "screen_summary_text",
+    "threshold_label",
+]
+
+#: The user-facing document that explains the screen, the worklist and the evaluation.
+CASE_FINDING_DOC = "docs/case-finding.md"
+#: How many missing concept ids a summary names before "…".
+MISSING_IDS_SHOWN = 12
+
+
+class GenerationLike(Protocol):
+    @property
+    def out_dir(self) -> Path: ...
+    @property
+    def persons(self) -> int: ...
+    @property
+    def rows(self) -> Mapping[str, int]: ...
+    @property
+    def disclaimer(self) -> str: ...
+
+
+class ScreenSummaryLike(Protocol):
+    @property
+    def backend(self) -> str: ...
+    @property
+    def out(self) -> Path: ...
+    @property
+    def back_pain(self) -> int: ...
+    @property
+    def chronic_back_pain(self) -> int: ...
+    @property
+    def diagnosed(self) -> int: ...
+    @property
+    def screened(self) -> int: ...
+    @property
+    def categories(self) -> Mapping[str, int]: ...
+    @property
+    def concepts_expanded(self) -> bool: ...
+    @property
+    def missing_concept_ids(self) -> Sequence[int]: ...
+    @property
+    def disclaimer(self) -> str: ...
+
+
+class ThresholdLike(Protocol):
+    @property
+    def categories(self) -> Sequence[str]: ...
+    @property
+    def top_k(self) -> int | None: ...
+    @property
+    def flagged(self) -> int: ...
+    @property
+    def tp(self) -> int: ...
+    @property
+    def fp(self) -> int: ...
+    @property
+    def fn(self) -> int: ...
+    @property
+    def sensitivity(self) -> float | None: ...
+    @property
+    def specificity(self) -> float | None: ...
+    @property
+    def ppv(self) -> float | None: ...
+
+
+class CalibrationBinLike(Protocol):
+    @property
+    def lower(self) -> float: ...
+    @property
+    def upper(self) -> float: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def mean_predicted(self) -> float | None: ...
+    @property
+    def observed_rate(self) -> float | None: ...
+
+
+class AnchorLike(Protocol):
+    @property
+    def study(self) -> str: ...
+    @property
+    def setting(self) -> str: ...
+    @property
+    def auc(self) -> str | None: ...
+    @property
+    def sensitivity(self) -> str | None: ...
+    @property
+    def specificity(self) -> str | None: ...
+    @property
+    def ppv(self) -> str | None: ...
+
+
+class EvaluationLike(Protocol):
+    @property
+    def population(self) -> int: ...
+    @property
+    def positives(self) -> int: ...
+    @property
+    def prevalence(self) -> float | None: ...
+    @property
+    def listed(self) -> int: ...
+    @property
+    def listed_positives(self) -> int: ...
+    @property
+    def diagnosed_dropped(self) -> int: ...
+    @property
+    def auc(self) -> float | None: ...
+    @property
+    def auc_listed(self) -> float | None: ...
+    @property
+    def thresholds(self) -> Sequence[ThresholdLike]: ...
+    @property
+    def calibration(self) -> Sequence[CalibrationBinLike]: ...
+    @property
+    def anchors(self) -> Sequence[AnchorLike]: ...
+    @property
+    def disclaimer(self) -> str: ...
+
+
+class CalibrationItemLike(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def source(self) -> str: ...
+
+
+def _fixed(x: float | None, digits: int = 3) -> str:
+    return "-" if x is None else f"{x:.{digits}f}"
+
+
+def generation_text(result: GenerationLike) -> str:
+    """What ``cohort generate`` wrote: rows per table, and that the data is synthetic."""
+    names = [*result.rows, "truth"]
+    width = max(len(t) for t in names)
+    lines = [f"Wrote a synthetic OMOP CDM 5.4 of {result.persons:,} persons to {result.out_dir}"]
+    lines += [f"  {t:<{width}}  {n:>13,} rows" for t, n in result.rows.items()]
+    lines += [f"  {'truth':<{width}}  {result.persons:>13,} rows", "", result.disclaimer]
+    return "\n".join(lines)
+
+
+def screen_summary_lines(summary: ScreenSummaryLike) -> list[str]:
+    """The screen's counts as short aligned lines, then anything a reader could misread."""
+    out = [
+        f"persons with a back-pain code:          {summary.back_pain:>12,}",
+        f"  with chronic back pain (population):  {summary.chronic_back_pain:>12,}",
+        f"  excluded, already diagnosed axSpA:    {summary.diagnosed:>12,}",
+        f"  screened (rows in the worklist):      {summary.screened:>12,}",
+    ]
+    out += [f"    {label:<35} {n:>12,}" for label, n in summary.categories.items()]
+    if summary.screened == 0:
+        out.append(
+            "0 persons screened: no undiagnosed person with chronic back pain in this CDM "
+            "(the worklist file has its columns and no rows)."
+        )
+    missing = list(summary.missing_concept_ids)
+    if missing:
+        shown = ", ".join(str(i) for i in missing[:MISSING_IDS_SHOWN])
+        more = " …" if len(missing) > MISSING_IDS_SHOWN else ""
+        out.append(
+            f"note: {len(missing)} concept id(s) of the shipped concept sets are not in this "
+            f"CDM's concept table (their rows cannot occur): {shown}{more}"
+        )
+    if not summary.concepts_expanded:
+        out.append(
+            "note: no concept_ancestor table: concept sets used as listed, without descendants"
+        )
+    return out
+
+
+def screen_summary_text(summary: ScreenSummaryLike) -> str:
+    """The whole terminal report of ``cohort screen``: file, counts, notes and the disclaimer."""
+    lines = [f"worklist: {summary.out} ({summary.backend})", *screen_summary_lines(summary)]
+    return "\n".join([*lines, summary.disclaimer])
+
+
+def threshold_label(m: ThresholdLike) -> str:
+    """``category in {probable, definite}`` or ``top 1,000 by rank`` (noting a shorter list)."""
+    if m.top_k is None:
+        return f"category in {{{', '.join(m.categories)}}}"
+    label = f"top {m.top_k:,} by rank"
+    return label if m.flagged >= m.top_k else f"{label} (all {m.flagged:,} listed)"
+
+
+def evaluation_text(ev: EvaluationLike) -> str:
+    """A plain-text report: population, thresholds, AUC, calibration and the published anchors."""
+    lines = [
+        "Worklist evaluation (undiagnosed persons only)",
+        "==============================================",
+        f"Population {ev.population:,}; axSpA {ev.positives:,} "
+        f"(prevalence {_fixed(ev.prevalence, 4)})",
+        f"Listed {ev.listed:,}, of whom axSpA {ev.listed_positives:,}; "
+        f"already-diagnosed rows dropped {ev.diagnosed_dropped:,}",
+        f"AUC (population, unlisted ranked lowest) {_fixed(ev.auc)}; AUC (listed only) "
+        f"{_fixed(ev.auc_listed)}",
+        "",
+    ]
+    labels = [threshold_label(m) for m in ev.thresholds]
+    width = max([34, *map(len, labels)])
+    lines.append(
+        f"{'threshold':<{width}} {'flagged':>9} {'TP':>7} {'FP':>8} {'FN':>7} "
+        f"{'sens':>6} {'spec':>6} {'PPV':>6}"
+    )
+    for label, m in zip(labels, ev.thresholds, strict=True):
+        lines.append(
+            f"{label:<{width}} {m.flagged:>9,} {m.tp:>7,} {m.fp:>8,} {m.fn:>7,} "
+            f"{_fixed(m.sensitivity):>6} {_fixed(m.specificity):>6} {_fixed(m.ppv):>6}"
+        )
+    if ev.calibration:
+        lines += [
+            "",
+            "Calibration (listed persons)",
+            f"{'probability':<12} {'n':>9} {'mean p':>7} {'observed':>8}",
+        ]
+        for b in ev.calibration:
+            lines.append(
+                f"{b.lower:.1f}-{b.upper:.1f}      {b.count:>9,} {_fixed(b.mean_predicted):>7} "
+                f"{_fixed(b.observed_rate):>8}"
+            )
+    lines += ["", f"Published anchors (real data; see {CASE_FINDING_DOC})"]
+    for a in ev.anchors:
+        lines.append(
+            f"  {a.study}: AUC {a.auc or '-'}, sens {a.sensitivity or '-'}, "
+            f"spec {a.specificity or '-'}, PPV {a.ppv or '-'} [{a.setting}]"
+        )
+    lines += ["", ev.disclaimer, f"How to read these figures: {CASE_FINDING_DOC}"]
+    return "\n".join(lines)
+
+
+def calibration_markdown(items: Sequence[CalibrationItemLike]) -> str:
+    """The generator's calibration table as Markdown (parameter, value, source)."""
+    lines = ["| parameter | value | source |", "|---|---|---|"]
+    lines += [f"| {c.name} | {c.value:g} | {c.source} |" for c in items]
+    return "\n".join(lines)
