@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from itertools import product
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -93,7 +94,7 @@ def test_evaluate_hand_made_worklist() -> None:
         ({"person_id": [1, 1, 2, 5, 9]}, "repeated"),
         (
             {"person_id": [1, 4, 2, 5, 77]},
-            r"1 of the 5 listed persons are not in it \(person_id 77\)",
+            r"1 of the 5 listed persons are not in the truth file \(person_id 77\)",
         ),
         ({"probability": [1.5, 0.1, 0.1, 0.1, 0.1]}, r"\[0, 1\]"),
         ({"probability": ["a", "b", "c", "d", "e"]}, "must be numeric"),
@@ -181,3 +182,125 @@ def test_cli_errors_name_the_file_and_column(
     err = capsys.readouterr().err
     assert "category" in err and "bad.csv" in err and "Traceback" not in err
     assert main(["cohort", "generate", "--patients", "0", "--out", str(tmp_path)]) == 2
+
+
+# --- defect 8: a worklist of another population, unknown --flag values, --top-k 0 ------------------
+
+
+def _truth_with_back_pain() -> pa.Table:
+    # persons 1-10 of _truth(), only 1, 2, 4, 5 and 9 with chronic back pain; 11-20 without either
+    cbp = [True, True, False, True, True, False, False, False, True, False]
+    first = _truth().append_column("chronic_back_pain", pa.array(cbp))
+    rest = pa.table(
+        {
+            "person_id": pa.array(range(11, 21), pa.int64()),
+            "has_axspa": [False] * 10,
+            "diagnosed": [False] * 10,
+            "chronic_back_pain": [False] * 10,
+        }
+    )
+    return pa.concat_tables([first, rest])
+
+
+def test_worklist_of_the_truths_population_is_scored() -> None:
+    ev = evaluate(_worklist(), _truth_with_back_pain())
+    assert ev.listed == 4
+
+
+def test_worklist_of_another_population_is_refused() -> None:
+    # same person ids, but most listed persons have no chronic back pain in this truth
+    other = _worklist().set_column(0, "person_id", pa.array([3, 6, 7, 8, 1]))
+    with pytest.raises(InputError) as info:
+        evaluate(other, _truth_with_back_pain(), worklist_label="other.parquet")
+    message = str(info.value)
+    assert "4 of the 5 listed persons have no chronic back pain" in message
+    assert "person_id 3, 6, 7, 8" in message and "--" not in message
+    assert info.value.problems[0].loc == ("worklist",)
+
+
+def test_persons_missing_from_the_truth_are_counted_with_examples() -> None:
+    ids = pa.array([11, 12, 13, 14, 15, 16, 1], pa.int64())
+    w = pa.table(
+        {
+            "person_id": ids,
+            "probability": [0.5] * 7,
+            "category": ["possible"] * 7,
+            "rank": list(range(1, 8)),
+        }
+    )
+    with pytest.raises(InputError, match=r"6 of the 7 listed persons are not in the truth file "
+                       r"\(person_id 11, 12, 13, 14, 15, …\)"):  # fmt: skip
+        evaluate(w, _truth())
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "needle"),
+    [
+        ({"flag_categories": ("maybe",)}, "flag_categories", "unlikely, possible, probable"),
+        ({"flag_categories": ()}, "flag_categories", "one or more of"),
+        ({"top_k": (0,)}, "top_k", "at least 1"),
+        ({"top_k": (10, -3)}, "top_k", "at least 1"),
+    ],
+)
+def test_flag_categories_and_top_k_are_checked(
+    kwargs: dict[str, Any], field: str, needle: str
+) -> None:
+    with pytest.raises(InputError, match=needle) as info:
+        evaluate(_worklist(), _truth(), **kwargs)
+    assert info.value.problems[0].loc == (field,) and "--" not in str(info.value)
+
+
+def test_cli_refuses_a_worklist_of_another_population(
+    generated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other"
+    argv = ["cohort", "generate", "-n", "4000", "--seed", "6", "-o", str(other), "-q"]
+    assert main(argv) == 0
+    wl = tmp_path / "other.parquet"
+    assert main(["cohort", "screen", "--data", str(other), "-o", str(wl), "-q"]) == 0
+    capsys.readouterr()
+    truth = str(generated / "truth.parquet")
+    assert main(["cohort", "evaluate", "-w", str(wl), "-t", truth]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "--worklist" in captured.err and "no chronic back pain in the truth file" in captured.err
+    own = tmp_path / "own.parquet"
+    assert main(["cohort", "screen", "--data", str(generated), "-o", str(own), "-q"]) == 0
+    assert main(["cohort", "evaluate", "-w", str(own), "-t", truth]) == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--flag", "maybe"], '--flag = "maybe": must name worklist categories'),
+        (["--flag", "probable", "--flag", "maybe"], "unlikely, possible, probable, definite"),
+        (["--top-k", "0"], "--top-k = 0: must be at least 1"),
+    ],
+)
+def test_cli_refuses_unknown_flags_and_top_k_zero(
+    extra: list[str],
+    needle: str,
+    generated: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    wl = tmp_path / "worklist.parquet"
+    _oracle_worklist(generated, wl)
+    capsys.readouterr()
+    argv = ["cohort", "evaluate", "-w", str(wl), "-t", str(generated), *extra]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert needle in captured.err and captured.out == ""
+
+
+def test_cli_evaluate_points_at_the_users_documents(
+    generated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    wl = tmp_path / "worklist.parquet"
+    _oracle_worklist(generated, wl)
+    capsys.readouterr()
+    assert main(["cohort", "evaluate", "-w", str(wl), "-t", str(generated)]) == 0
+    text = capsys.readouterr().out
+    assert "docs/case-finding.md" in text
+    assert "omop-and-data.md" not in text and "clinical.md" not in text and "§" not in text
+    assert (Path(__file__).parents[2] / "docs" / "case-finding.md").is_file()
