@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from immunospine.cli import main
 from immunospine.demo.clinic import clinic
 from immunospine.errors import InputError
-from immunospine.fhir import csv_format
 from immunospine.records import Timeline
-from immunospine.services import database, interop
+from immunospine.services import csv_interchange, database
 from immunospine.storage.uow import Database
+from immunospine.tabular import csv_format
 from tests.fhir.strategies import timelines
 
 HEADER = "record_type,patient_id,year_of_birth,sex,collected_on,test,value,unit,positive,recorded_at,pain_nrs,flare\n"
@@ -97,7 +97,11 @@ def test_demo_round_trip_through_cli_dir_and_file(
     assert exports[0] == exports[1] == exports[2]
     assert main(["csv", "import", "--db", urls[1], *files]) == 2
     err = capsys.readouterr().err
-    assert "already exists" in err and "already stored" in err
+    assert err.count("\n  ") == 50 + 2  # the first 50 problems, how many more, and --all
+    assert "more problem(s) not listed" in err and "--all" in err
+    assert main(["csv", "import", "--db", urls[1], *files, "--all"]) == 2
+    err = capsys.readouterr().err
+    assert "already exists" in err and "already stored" in err and "not listed" not in err
 
 
 def test_every_bad_row_is_reported_and_nothing_imported(db: Database) -> None:
@@ -115,7 +119,7 @@ def test_every_bad_row_is_reported_and_nothing_imported(db: Database) -> None:
         ]
     )
     with pytest.raises(InputError) as exc:
-        interop.import_csv(db, [("clinic.csv", text)], actor="t")
+        csv_interchange.import_csv(db, [("clinic.csv", text)], actor="t")
     found = {(p.loc[1], p.loc[2]) for p in exc.value.problems}
     assert {
         (3, "year_of_birth"),
@@ -138,7 +142,7 @@ def test_every_bad_row_is_reported_and_nothing_imported(db: Database) -> None:
         ]
     )
     with pytest.raises(InputError) as exc:
-        interop.import_csv(db, [("clinic.csv", fixed)], actor="t")
+        csv_interchange.import_csv(db, [("clinic.csv", fixed)], actor="t")
     codes = {(p.loc[1], p.code) for p in exc.value.problems}
     assert codes == {(3, "not_found"), (4, "before_birth"), (6, "duplicate")}
     assert _count(db) == 0
@@ -146,11 +150,11 @@ def test_every_bad_row_is_reported_and_nothing_imported(db: Database) -> None:
 
 def test_rows_may_add_to_stored_patients_but_not_repeat_them(db: Database) -> None:
     first = HEADER + "patient,P1,1980,male,,,,,,,,\nlab_result,P1,,,2020-01-01,hla_b27,,,true,,,\n"
-    assert interop.import_csv(db, [("a.csv", first)], actor="t").patients == 1
+    assert csv_interchange.import_csv(db, [("a.csv", first)], actor="t").patients == 1
     more = HEADER + "lab_result,P1,,,2021-01-01,crp,3.5,mg/L,,,,\n"
-    assert interop.import_csv(db, [("b.csv", more)], actor="t").records == {"lab_result": 1}
+    assert csv_interchange.import_csv(db, [("b.csv", more)], actor="t").records == {"lab_result": 1}
     with pytest.raises(InputError, match="already stored"):
-        interop.import_csv(db, [("b.csv", more)], actor="t")
+        csv_interchange.import_csv(db, [("b.csv", more)], actor="t")
 
 
 def test_unknown_and_missing_columns() -> None:
@@ -182,5 +186,5 @@ def test_doc_example_imports(db: Database) -> None:
         encoding="utf-8"
     )
     example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
-    summary = interop.import_csv(db, [("example.csv", example)], actor="t")
+    summary = csv_interchange.import_csv(db, [("example.csv", example)], actor="t")
     assert summary.patients == 1 and summary.records["lab_result"] == 2

@@ -56,11 +56,17 @@ def test_every_exported_resource_is_valid_r4b() -> None:
     assert '"code": "1988-5"' in codes and '"code": "26028-1"' in codes
 
 
-def test_demo_clinic_export_import_export_gives_the_same_content(db: Database) -> None:  # noqa: F811
+def test_demo_clinic_export_import_export_gives_the_same_content(
+    db: Database,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     first = bundle_of(DEMO, identifier="first")
-    summary = interop.import_fhir(db, json.loads(json.dumps(first)), actor="test")
+    (tmp_path / "first.json").write_text(json.dumps(first), encoding="utf-8")
+    summary = interop.import_fhir(db, tmp_path / "first.json", actor="test")
     assert summary.patients == len(DEMO)
-    again = interop.export_fhir(db, None, actor="test")
+    exported = interop.export_fhir(db, tmp_path / "again.json", actor="test")
+    assert exported.patients == len(DEMO) and exported.resources == len(first["entry"])
+    again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["identifier"]["value"] != "first"
     assert normalised(again) == normalised(first)
     for original, back in zip(DEMO, read_bundle(again).timelines, strict=True):

@@ -41,7 +41,7 @@ the same record twice gives the same bundle apart from its identifier and timest
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -63,7 +63,16 @@ from immunospine.records import (
     Timeline,
 )
 
-__all__ = ["DIARY_FIELDS", "NAMESPACE", "bundle_of", "normalised"]
+__all__ = [
+    "DIARY_FIELDS",
+    "NAMESPACE",
+    "NEGATIVE",
+    "POSITIVE",
+    "BundleEntries",
+    "bundle_head",
+    "bundle_of",
+    "normalised",
+]
 
 NAMESPACE = uuid.UUID("6f1c1a52-64c8-4f57-9d0e-3f0a3d1f5e11")
 SNOMED = "http://snomed.info/sct"
@@ -101,47 +110,65 @@ def _quantity(value: float | int, unit: str, ucum: str | None = None) -> dict[st
     return {"value": value, "unit": unit, "system": c.UCUM, "code": ucum or unit}
 
 
-class _Builder:
-    def __init__(self, bundle_identifier: str) -> None:
-        self.entries: list[dict[str, Any]] = []
-        self.questionnaires: dict[tuple[str, str], str] = {}
-        self.bundle_identifier = bundle_identifier
+class BundleEntries:
+    """Makes the entries of one Bundle, one patient at a time (validated, R4B models).
+
+    Each calculator version's ``Questionnaire`` is emitted once, just before the first
+    QuestionnaireResponse that uses it, so entries can be written out as they are made.
+    """
+
+    def __init__(self) -> None:
+        self._questionnaires: set[tuple[str, str]] = set()
+        self._entries: list[dict[str, Any]] = []
+
+    def of_patient(self, tl: Timeline) -> list[dict[str, Any]]:
+        """The entries of ``tl``'s patient (plus the Questionnaires not emitted before)."""
+        self._entries = []
+        _add_patient(self, tl)
+        out, self._entries = self._entries, []
+        return out
 
     def add(self, resource: dict[str, Any], key: str) -> str:
         rid = _urn(key)
         resource = {"resourceType": resource.pop("resourceType"), "id": rid, **resource}
         validate_resource(resource)
         full_url = f"urn:uuid:{rid}"
-        self.entries.append({"fullUrl": full_url, "resource": resource})
+        self._entries.append({"fullUrl": full_url, "resource": resource})
         return full_url
 
     def questionnaire_ref(self, calculator: str, version: str) -> None:
-        if (calculator, version) not in self.questionnaires:
+        if (calculator, version) not in self._questionnaires:
+            self._questionnaires.add((calculator, version))
             key = f"questionnaire/{calculator}|{version}"
-            self.questionnaires[(calculator, version)] = self.add(
-                questionnaire(calculator, version, _urn(key)), key
-            )
+            self.add(questionnaire(calculator, version, _urn(key)), key)
 
 
-def bundle_of(
-    timelines: Sequence[Timeline], *, identifier: str, timestamp: datetime | None = None
-) -> dict[str, Any]:
-    """One ``collection`` Bundle holding every record of ``timelines`` (validated, R4B models)."""
-    b = _Builder(identifier)
-    for tl in timelines:
-        _add_patient(b, tl)
-    bundle: dict[str, Any] = {
+def bundle_head(identifier: str, timestamp: datetime | None = None) -> dict[str, Any]:
+    """Every member of the Bundle but ``entry``: resourceType, identifier, type, timestamp."""
+    head: dict[str, Any] = {
         "resourceType": "Bundle",
         "identifier": {"system": c.BUNDLE_IDENTIFIER_SYSTEM, "value": identifier},
         "type": "collection",
     }
     if timestamp is not None:
-        bundle["timestamp"] = timestamp.isoformat()
-    bundle["entry"] = b.entries
+        head["timestamp"] = timestamp.isoformat()
+    return head
+
+
+def bundle_of(
+    timelines: Iterable[Timeline], *, identifier: str, timestamp: datetime | None = None
+) -> dict[str, Any]:
+    """One ``collection`` Bundle holding every record of ``timelines``, in memory.
+
+    For many patients use ``BundleEntries`` with ``bundle_writer.write_bundle`` instead.
+    """
+    entries = BundleEntries()
+    bundle = bundle_head(identifier, timestamp)
+    bundle["entry"] = [e for tl in timelines for e in entries.of_patient(tl)]
     return bundle
 
 
-def _add_patient(b: _Builder, tl: Timeline) -> None:
+def _add_patient(b: BundleEntries, tl: Timeline) -> None:
     p = tl.patient
     pid = p.patient_id
     subject = {"reference": b.add(_patient(p), f"{pid}/patient")}

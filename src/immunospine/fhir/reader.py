@@ -1,42 +1,46 @@
-"""FHIR R4 Bundle → records: every resource validated, EVERY problem reported, nothing partial.
+"""Pass 2 of a Bundle import: resources → records, EVERY problem reported, nothing partial.
 
-``read_bundle`` accepts a ``collection`` or ``transaction`` Bundle as written by
-``immunospine.fhir.export`` (or by another system following the same mapping), validates each
-resource against the ``fhir.resources`` R4B model and our code bindings, resolves references
-(``fullUrl`` or ``Type/id``), and maps resources to records. Assessments are re-scored with the
-installed knowledge core: the calculator version must match the Observation's, and the score and
-category must match what the calculator gives for the QuestionnaireResponse's inputs.
+``records`` reads the entries again after ``bundle_index.index_bundle`` (pass 1) and yields one
+record at a time, so a caller can write them in batches while the problems are collected in the
+index. It accepts a ``collection`` or ``transaction`` Bundle as written by
+``immunospine.fhir.export`` (or by another system following the same mapping), resolves
+references (``fullUrl`` or ``Type/id``) and maps resources to records. Assessments are re-scored
+with the installed knowledge core: the calculator version must match the Observation's, and the
+score and category must match what the calculator gives for the QuestionnaireResponse's inputs.
+A QuestionnaireResponse is held only until the score Observations derived from it are read
+(next to it in our own exports), so memory stays bounded.
 
-Problems are collected across the whole bundle and raised together as ``FhirImportError``
-(``problems`` located as ``("entry", index, resourceType, field…)``).
+``read_bundle`` does both passes for a Bundle in memory and returns the timelines, or raises
+``FhirImportError`` listing every problem (located as ``("entry", index, resourceType, field…)``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from immunospine.errors import InputError, KnowledgeError
 from immunospine.fhir import _resources as res
 from immunospine.fhir import codes as c
-from immunospine.fhir._fields import At, Problems, code_of, codes_of
+from immunospine.fhir._fields import At, code_of, codes_of
+from immunospine.fhir.bundle_index import BundleIndex, BundleSource, LoadedBundle, index_bundle
 from immunospine.fhir.questionnaire import decode_items, questionnaire_url
-from immunospine.fhir.validation import FhirImportError, binding_problems, model_problems
+from immunospine.fhir.validation import FhirImportError
 from immunospine.knowledge import calculate
 from immunospine.records import (
     Assessment,
-    Diagnosis,
     DiaryEntry,
     EntryRecord,
-    Patient,
     Timeline,
     entry_of,
 )
 
-__all__ = ["ReadBundle", "read_bundle"]
+__all__ = ["ReadBundle", "read_bundle", "records"]
 
 _SCORE_OF_LOINC = {v: k for k, v in c.SCORE_LOINC.items()}
+_DATES = ("assessed_on", "collected_on", "performed_on", "started_on", "stopped_on")
 
 
 @dataclass(frozen=True)
@@ -47,116 +51,58 @@ class ReadBundle:
     timelines: tuple[Timeline, ...]
 
 
-@dataclass
-class _Patient:
-    index: int
-    fields: dict[str, Any]
-    diagnoses: list[Diagnosis]
-    records: list[EntryRecord]
-
-
 class _Reader:
-    def __init__(self, entries: list[Any], problems: Problems) -> None:
-        self.problems = problems
-        self.resources: dict[int, dict[str, Any]] = {}
-        self.refs: dict[str, int] = {}
-        self.patients: dict[int, _Patient] = {}
-        self.used_responses: set[int] = set()
-        for i, entry in enumerate(entries):
-            self._index(i, entry)
+    def __init__(self, index: BundleIndex) -> None:
+        self.index = index
+        self.problems = index.problems
+        self.responses: dict[int, dict[str, Any]] = {}
+        self.waiting: dict[int, list[tuple[int, dict[str, Any]]]] = {}
 
-    def _index(self, i: int, entry: Any) -> None:
-        resource = entry.get("resource") if isinstance(entry, dict) else None
-        if not isinstance(resource, dict):
-            self.problems.add(("entry", i), "needs a resource object", code="missing")
-            return
-        rt = str(resource.get("resourceType"))
-        found = model_problems(resource) + binding_problems(resource)
-        for loc, msg in found:
-            self.problems.add(("entry", i, rt, *loc), msg)
-        if found:
-            return
-        self.resources[i] = resource
-        if isinstance(entry.get("fullUrl"), str):
-            self.refs[entry["fullUrl"]] = i
-        if resource.get("id"):
-            self.refs[f"{rt}/{resource['id']}"] = i
-
-    def target(self, at: At, ref: Any, path: str, expected: str) -> int | None:
-        """The entry index ``ref`` points at, if it resolves to a resource of ``expected`` type."""
-        text = ref.get("reference") if isinstance(ref, dict) else None
-        if text is None:
-            at.add(path, f"is required (a reference to a {expected})", code="missing")
-            return None
-        i = self.refs.get(str(text))
-        if i is None or self.resources[i].get("resourceType") != expected:
-            at.add(
-                path,
-                f"does not resolve to a {expected} in this bundle",
-                text,
-                code="broken_reference",
-            )
-            return None
-        return i
-
-    def subject(self, at: At, resource: dict[str, Any]) -> _Patient | None:
-        i = self.target(at, resource.get("subject"), "subject.reference", "Patient")
-        return None if i is None else self.patients.get(i)
-
-    def run(self) -> list[_Patient]:
-        seen: dict[str, int] = {}
-        for i, r in self.resources.items():
-            if r["resourceType"] == "Patient":
-                at = At(i, "Patient", self.problems)
-                fields = res.patient_fields(at, r)
-                if fields is None:
-                    continue
-                pid = fields["patient_id"]
-                if pid in seen:
-                    at.add(
-                        ("identifier",),
-                        f"patient {pid!r} is also entry {seen[pid]}",
-                        pid,
-                        code="duplicate",
-                    )
-                    continue
-                seen[pid] = i
-                self.patients[i] = _Patient(i, fields, [], [])
-        for i, r in self.resources.items():
-            rt = r["resourceType"]
-            if rt in ("Patient", "Questionnaire", "QuestionnaireResponse"):
-                continue
-            at = At(i, rt, self.problems)
-            patient = self.subject(at, r)
-            if patient is None:
-                continue
-            self._one(at, r, patient)
-        for i, r in self.resources.items():
-            if r["resourceType"] == "QuestionnaireResponse" and i not in self.used_responses:
-                At(i, "QuestionnaireResponse", self.problems).add(
-                    "(resource)", "is not the derivedFrom of any score Observation"
-                )
-        return list(self.patients.values())
-
-    def _one(self, at: At, r: dict[str, Any], patient: _Patient) -> None:
-        pid = patient.fields["patient_id"]
+    def one(self, i: int, r: dict[str, Any]) -> Iterator[EntryRecord]:
+        """The record(s) of entry ``i``: a score may wait for its response, then come with it."""
         rt = r["resourceType"]
-        record: EntryRecord | None = None
-        if rt == "Condition":
-            dx = res.diagnosis(at, r)
-            if dx is not None:
-                patient.diagnoses.append(dx)
+        if rt == "QuestionnaireResponse":
+            self.responses[i] = r
+            for j, obs in self.waiting.pop(i, []):
+                yield from self._checked(j, obs)
             return
+        qi = self.index.response_of(r)
+        if qi is not None and qi not in self.responses:
+            self.waiting.setdefault(qi, []).append((i, r))
+            return
+        yield from self._checked(i, r)
+
+    def left_over(self) -> None:
+        """Score Observations whose response never came (the file changed since pass 1)."""
+        for waiting in self.waiting.values():
+            for j, _ in waiting:
+                At(j, "Observation", self.problems).add(
+                    "derivedFrom[0].reference",
+                    "the QuestionnaireResponse was not found on the second read",
+                    code="broken_reference",
+                )
+
+    def _checked(self, i: int, r: dict[str, Any]) -> Iterator[EntryRecord]:
+        rt = r["resourceType"]
+        at = At(i, rt, self.problems)
+        pi = self.index.target(at, r.get("subject"), "subject.reference", "Patient")
+        patient = None if pi is None else self.index.patients.get(pi)
+        if patient is None:
+            return
+        pid = patient.patient_id
+        record: EntryRecord | None
         if rt == "MedicationStatement":
             record = res.medication_course(at, r, pid)
         elif rt == "Procedure":
             record = res.intervention(at, r, pid)
         else:
             record = self._observation(at, r, pid)
-        if record is None:
-            return
-        born = patient.fields["year_of_birth"]
-        for name in ("assessed_on", "collected_on", "performed_on", "started_on", "stopped_on"):
+        if record is not None and self._after_birth(at, record, patient.year_of_birth):
+            yield record
+
+    @staticmethod
+    def _after_birth(at: At, record: EntryRecord, born: int) -> bool:
+        for name in _DATES:
             day = getattr(record, name, None)
             if day is not None and day.year < born:
                 at.add(
@@ -165,7 +111,7 @@ class _Reader:
                     day.isoformat(),
                     code="before_birth",
                 )
-                return
+                return False
         if isinstance(record, DiaryEntry) and record.recorded_at.year < born:
             at.add(
                 ("diary_entry", "recorded_at"),
@@ -173,8 +119,8 @@ class _Reader:
                 record.recorded_at.isoformat(),
                 code="before_birth",
             )
-            return
-        patient.records.append(record)
+            return False
+        return True
 
     def _observation(self, at: At, r: dict[str, Any], pid: str) -> EntryRecord | None:
         code = r.get("code")
@@ -199,12 +145,11 @@ class _Reader:
         self, at: At, r: dict[str, Any], pid: str, calculator: str
     ) -> Assessment | None:
         derived = r.get("derivedFrom") or [None]
-        qi = self.target(at, derived[0], "derivedFrom[0].reference", "QuestionnaireResponse")
+        qi = self.index.target(at, derived[0], "derivedFrom[0].reference", "QuestionnaireResponse")
         assessed_on = at.day(r.get("effectiveDateTime"), "effectiveDateTime")
         if qi is None or assessed_on is None:
             return None
-        self.used_responses.add(qi)
-        qr = self.resources[qi]
+        qr = self._response(qi)
         q_at = At(qi, "QuestionnaireResponse", self.problems)
         canonical = str(qr.get("questionnaire", ""))
         url, _, version = canonical.partition("|")
@@ -241,7 +186,29 @@ class _Reader:
                 )
                 return None
         self._check_score(at, r, result.score, result.category)
-        return Assessment.of(pid, assessed_on, inputs, result)
+        data = {
+            "patient_id": pid,
+            "assessed_on": assessed_on,
+            "calculator": result.name,
+            "version": result.version,
+            "inputs": inputs,
+            "score": result.score,
+            "category": result.category,
+            "result": result.to_dict(),
+        }
+        try:  # the record's own rules (e.g. no future date) are problems like any other
+            return Assessment.parse(data)
+        except InputError as exc:
+            at.record_error(exc)
+            return None
+
+    def _response(self, qi: int) -> dict[str, Any]:
+        """The response ``qi`` (already read), forgotten once its last score has used it."""
+        qr = self.responses[qi]
+        self.index.uses[qi] -= 1
+        if self.index.uses[qi] <= 0:
+            del self.responses[qi]
+        return qr
 
     def _check_score(
         self, at: At, r: dict[str, Any], score: float | None, category: str | None
@@ -265,34 +232,42 @@ class _Reader:
             )
 
 
+def records(
+    source: BundleSource, index: BundleIndex, on_entry: Callable[[int], None] | None = None
+) -> Iterator[EntryRecord]:
+    """Pass 2: every record of ``source``, in bundle order; problems go to ``index.problems``.
+
+    A score Observation read before its QuestionnaireResponse is yielded when the response
+    comes. ``on_entry(index)`` is called after each entry.
+    """
+    reader = _Reader(index)
+    for i, entry in source.entries():
+        if i not in index.skip:
+            resource = entry["resource"]
+            yield from reader.one(i, resource)
+        if on_entry is not None:
+            on_entry(i)
+    reader.left_over()
+
+
 def read_bundle(data: Any) -> ReadBundle:
-    """The records of a Bundle, or ``FhirImportError`` listing every problem found."""
-    problems = Problems()
-    if not isinstance(data, dict) or data.get("resourceType") != "Bundle":
-        got = data.get("resourceType") if isinstance(data, dict) else type(data).__name__
-        problems.add(("bundle", "resourceType"), "must be 'Bundle'", got)
-        raise FhirImportError("not a FHIR Bundle", tuple(problems.items))
-    if data.get("type") not in ("collection", "transaction"):
-        problems.add(("bundle", "type"), "must be 'collection' or 'transaction'", data.get("type"))
-    entries = data.get("entry", [])
-    if not isinstance(entries, list):
-        problems.add(("bundle", "entry"), "must be a list")
-        entries = []
-    reader = _Reader(entries, problems)
-    patients = reader.run()
+    """The records of a Bundle in memory, or ``FhirImportError`` listing every problem found."""
+    source = LoadedBundle(data)
+    index = index_bundle(source)
+    by_patient: dict[str, list[EntryRecord]] = {p.patient_id: [] for p in index.patients.values()}
+    for record in records(source, index):
+        by_patient[record.patient_id].append(record)
+    if index.problems:
+        n = len(index.problems.items)
+        raise FhirImportError(
+            f"the bundle was not imported: {n} problem(s)", tuple(index.problems.items)
+        )
     timelines = []
-    for p in patients:
-        at = At(p.index, "Patient", problems)
-        try:
-            patient = Patient.parse({**p.fields, "diagnoses": tuple(p.diagnoses)})
-        except InputError as exc:
-            at.record_error(exc)
-            continue
-        entries_ = sorted((entry_of(r) for r in p.records), key=lambda e: e.sort_key())
-        timelines.append(Timeline(patient=patient, entries=tuple(entries_)))
-    if problems:
-        n = len(problems.items)
-        raise FhirImportError(f"the bundle was not imported: {n} problem(s)", tuple(problems.items))
-    ident = data.get("identifier") or {}
-    identifier = f"{ident.get('system', '')}|{ident['value']}" if ident.get("value") else None
-    return ReadBundle(identifier=identifier, timelines=tuple(timelines))
+    for patient in index.patients.values():
+        entries = sorted((entry_of(r) for r in by_patient[patient.patient_id]), key=_order)
+        timelines.append(Timeline(patient=patient, entries=tuple(entries)))
+    return ReadBundle(identifier=index.identifier, timelines=tuple(timelines))
+
+
+def _order(entry: Any) -> Any:
+    return entry.sort_key()

@@ -8,17 +8,20 @@ and data types but not required code bindings (``Observation.status = "bogus"`` 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from immunospine.errors import FhirError, FieldProblem, MissingExtraError
+from immunospine.errors import FhirError, FieldProblem, MissingExtraError, validation_problems
 
 __all__ = [
     "SUPPORTED",
     "FhirImportError",
     "binding_problems",
     "model_problems",
+    "problem_report",
     "validate_resource",
 ]
 
@@ -68,9 +71,30 @@ class FhirImportError(FhirError):
     """
 
     def __init__(self, message: str, problems: tuple[FieldProblem, ...]) -> None:
-        lines = [message, *(f"  {p.field}: {p.msg}" for p in problems)]
-        super().__init__("\n".join(lines))
+        super().__init__(problem_report(message, problems))
+        self.headline = message
         self.problems = problems
+
+
+def problem_report(
+    headline: str, problems: Sequence[FieldProblem], *, limit: int | None = None
+) -> str:
+    """``headline`` then one line a problem (field = value as JSON: rule), at most ``limit``."""
+    listed = problems if limit is None else problems[:limit]
+    lines = [headline]
+    for p in listed:
+        value = f" = {_json(p.value)}" if p.has_value else ""
+        lines.append(f"  {p.field}{value}: {p.msg}")
+    if len(listed) < len(problems):
+        lines.append(f"  … and {len(problems) - len(listed)} more problem(s) not listed")
+    return "\n".join(lines)
+
+
+def _json(value: Any) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return json.dumps(str(value), ensure_ascii=False)
 
 
 def _model(resource_type: str) -> Any:
@@ -90,12 +114,7 @@ def model_problems(resource: dict[str, Any]) -> list[tuple[tuple[str | int, ...]
     try:
         _model(str(rt)).model_validate(resource)
     except ValidationError as exc:
-        out: list[tuple[tuple[str | int, ...], str]] = []
-        for err in exc.errors(include_url=False):
-            loc = tuple(err["loc"]) or ("(resource)",)
-            msg = " ".join(str(err["msg"]).split())
-            out.append((loc, msg))
-        return out
+        return [(p.loc or ("(resource)",), p.msg) for p in validation_problems(exc)]
     return []
 
 

@@ -1,49 +1,70 @@
-"""Import and export whole patient records: FHIR R4 Bundles and the CSV exchange format.
+"""Import and export whole patient records as FHIR R4 Bundles, streaming, in bounded memory.
 
-Imports are all or nothing: every record is validated first (every problem reported), then
-duplicates are looked for in the database, and only then is everything written in ONE
-transaction together with its audit entries (``actor`` = who imports). Exports read through the
-audited ``record.timeline``.
+Export reads one patient's timeline at a time (each read audited), turns it into validated
+resources and writes them straight into ONE Bundle JSON document: a temporary file beside the
+target, renamed over it at the end, so a failed export leaves no half-written file.
 
-Duplicates refused: a FHIR bundle whose identifier was imported before (found in the audit log),
-a patient pseudonym that already exists, and (CSV) a record identical to one already stored or
-repeated in the files.
+Import is all or nothing and reports every problem. It reads the file twice, entry by entry:
+pass 1 validates every resource and keeps only keys (patients, where each reference points);
+then, in ONE transaction, the duplicates are looked for, and pass 2 maps the remaining
+resources to records and writes them in batches with their audit entries (``actor`` = who
+imports). Any problem, in either pass, rolls the whole transaction back.
+
+Duplicates refused: a Bundle whose identifier was imported before (found in the audit log) and a
+patient pseudonym that already exists.
+
+Progress: ``on_progress(phase, done, total)`` with phase ``"exporting"`` (patients),
+``"checking"`` (bytes of the file read, pass 1) or ``"importing"`` (entries, pass 2).
 """
 
 from __future__ import annotations
 
-import json
-import uuid
+import os
+import tempfile
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TextIO
+from uuid import uuid4
 
 from sqlalchemy import select
 
 from immunospine.errors import FieldProblem, InputError
-from immunospine.fhir import csv_format
-from immunospine.fhir.export import bundle_of
-from immunospine.fhir.reader import read_bundle
-from immunospine.fhir.validation import FhirImportError
-from immunospine.records import Diagnosis, EntryRecord, Patient, Timeline
+from immunospine.fhir.bundle_index import BundleFile, LoadedBundle, index_bundle
+from immunospine.fhir.bundle_writer import write_bundle
+from immunospine.fhir.export import BundleEntries, bundle_head
+from immunospine.fhir.reader import records
+from immunospine.fhir.validation import FhirImportError, problem_report
+from immunospine.records import EntryRecord, Patient, Timeline
 from immunospine.services import record
 from immunospine.services.record import audit, audit_entry, check_actor
 from immunospine.storage.tables import AuditRow
 from immunospine.storage.uow import Database, UnitOfWork
 
 __all__ = [
+    "BATCH_RECORDS",
+    "ExportSummary",
     "ImportSummary",
-    "export_csv",
+    "Progress",
+    "check_output_file",
     "export_fhir",
-    "import_csv",
+    "fhir_problem_report",
     "import_fhir",
-    "read_timelines",
+    "patient_ids",
+    "replacing",
     "store_timelines",
+    "timelines",
 ]
 
 BUNDLE_ENTITY = "fhir_bundle"
+BATCH_RECORDS = 2_000
+"""Records of one kind written per INSERT during an import."""
+
+Progress = Callable[[str, int, int], None]
+"""``on_progress(phase, done, total)``: see the module docstring for the phases."""
 
 
 @dataclass(frozen=True)
@@ -58,62 +79,192 @@ class ImportSummary:
         return sum(self.records.values())
 
 
-def read_timelines(
-    db: Database, patient_ids: Sequence[str] | None, *, actor: str
-) -> list[Timeline]:
-    """Whole records of ``patient_ids`` (default: every patient), each read audited."""
-    check_actor(actor)
-    if patient_ids is None:
-        with db.transaction() as uow:
-            patient_ids = uow.patients.ids()
-    return [record.timeline(db, pid, actor=actor) for pid in patient_ids]
+@dataclass(frozen=True)
+class ExportSummary:
+    """What an export wrote: patients, and FHIR resources (entries of the Bundle)."""
+
+    patients: int
+    resources: int
+    path: Path
 
 
-def export_fhir(db: Database, patient_ids: Sequence[str] | None, *, actor: str) -> dict[str, Any]:
-    """A FHIR R4 ``collection`` Bundle of the patients' whole records (new identifier)."""
-    timelines = read_timelines(db, patient_ids, actor=actor)
-    return bundle_of(timelines, identifier=str(uuid.uuid4()), timestamp=datetime.now(UTC))
+def _noop(phase: str, done: int, total: int) -> None:
+    """No progress report."""
 
 
-def import_fhir(db: Database, bundle: Any, *, actor: str) -> ImportSummary:
-    """Import a Bundle in one transaction; ``FhirImportError`` lists every problem, if any."""
-    check_actor(actor)
-    read = read_bundle(bundle)
+# --- output files ----
+def check_output_file(path: Path, *, field: str = "out") -> Path:
+    """``path`` if a file can be written there; ``InputError`` on ``field`` saying what is wrong."""
+    if path.is_dir():
+        raise InputError.single(
+            (field,),
+            f"is a folder; give a file path inside it, e.g. {path / 'export.json'}",
+            str(path),
+        )
+    parent = path.parent
+    if not parent.exists():
+        raise InputError.single(
+            (field,), f"cannot be written: the folder {parent} does not exist", str(path)
+        )
+    if not parent.is_dir():
+        raise InputError.single((field,), f"cannot be written: {parent} is not a folder", str(path))
+    if not os.access(parent, os.W_OK):
+        raise InputError.single(
+            (field,), f"cannot be written: no permission to write in {parent}", str(path)
+        )
+    return path
+
+
+@contextmanager
+def replacing(path: Path, *, field: str = "out") -> Iterator[TextIO]:
+    """A text file that replaces ``path`` only when the block ends without an exception."""
+    check_output_file(path, field=field)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+# --- reading ----
+def patient_ids(db: Database, wanted: Sequence[str] | None) -> list[str]:
+    """``wanted`` (each checked to exist, ``InputError`` naming the missing), or every patient."""
     with db.transaction() as uow:
-        problems: list[FieldProblem] = []
-        if read.identifier is not None:
-            seen = uow.session.execute(
-                select(AuditRow.at, AuditRow.actor).where(
-                    AuditRow.entity == BUNDLE_ENTITY, AuditRow.detail == read.identifier
+        if wanted is None:
+            return uow.patients.ids()
+        found = uow.patients.birth_years(wanted)
+    missing = [pid for pid in wanted if pid not in found]
+    if missing:
+        problems = tuple(
+            FieldProblem(("patient",), "no such patient in the database", "not_found", pid, True)
+            for pid in missing
+        )
+        raise InputError(f"no such patient(s): {', '.join(missing)}", problems)
+    return list(dict.fromkeys(wanted))
+
+
+def timelines(db: Database, ids: Iterable[str], *, actor: str) -> Iterator[Timeline]:
+    """Whole records of ``ids``, one at a time (each read audited)."""
+    for pid in ids:
+        yield record.timeline(db, pid, actor=actor)
+
+
+# --- FHIR export ----
+def export_fhir(
+    db: Database,
+    path: Path,
+    wanted: Sequence[str] | None = None,
+    *,
+    actor: str,
+    on_progress: Progress | None = None,
+) -> ExportSummary:
+    """Write the patients' whole records (default: all) to ``path`` as one FHIR R4 Bundle."""
+    check_actor(actor)
+    check_output_file(path)
+    ids = patient_ids(db, wanted)
+    report = on_progress or _noop
+    maker = BundleEntries()
+
+    def entries() -> Iterator[dict[str, Any]]:
+        report("exporting", 0, len(ids))
+        for done, tl in enumerate(timelines(db, ids, actor=actor), 1):
+            yield from maker.of_patient(tl)
+            report("exporting", done, len(ids))
+
+    head = bundle_head(str(uuid4()), datetime.now(UTC))
+    with replacing(path) as out:
+        count = write_bundle(out, head, entries())
+    return ExportSummary(patients=len(ids), resources=count, path=path)
+
+
+# --- FHIR import ----
+def import_fhir(
+    db: Database,
+    source: Path | dict[str, Any],
+    *,
+    actor: str,
+    on_progress: Progress | None = None,
+) -> ImportSummary:
+    """Import a Bundle (a JSON file, or one in memory) in one transaction, all or nothing.
+
+    ``FhirImportError`` lists every problem; ``BundleSyntaxError`` when the file is not JSON.
+    """
+    check_actor(actor)
+    report = on_progress or _noop
+    bundle = BundleFile(source) if isinstance(source, Path) else LoadedBundle(source)
+    index = index_bundle(bundle, on_entry=lambda _i: report("checking", *bundle.progress()))
+    first_digest = bundle.digest if isinstance(bundle, BundleFile) else None
+    problems = index.problems
+    with db.transaction() as uow:
+        duplicates = _duplicates(uow, index.identifier, index.patients.values())
+        if duplicates:
+            if not problems:
+                raise FhirImportError(
+                    "duplicate import refused; nothing was imported", tuple(duplicates)
                 )
-            ).first()
-            if seen is not None:
-                problems.append(
-                    FieldProblem(
-                        ("bundle", "identifier"),
-                        f"this bundle was already imported on {seen.at.isoformat()} by "
-                        f"{seen.actor}; refused",
-                        "duplicate",
-                        read.identifier,
-                        True,
-                    )
-                )
-        problems += _existing_patients(uow, [tl.patient for tl in read.timelines])
+            problems.items.extend(duplicates)
+        writer = _Writer(uow, actor, "fhir")
+        if not problems:
+            for patient in index.patients.values():
+                writer.patient(patient)
+        total = index.entries
+        for rec in records(bundle, index, on_entry=lambda i: report("importing", i + 1, total)):
+            if not problems:
+                writer.add(rec)
+        if isinstance(bundle, BundleFile) and bundle.digest != first_digest:
+            problems.add(("bundle",), "the file changed while it was being imported")
         if problems:
-            raise FhirImportError("duplicate import refused; nothing was imported", tuple(problems))
-        summary = store_timelines(uow, read.timelines, actor=actor, source="fhir")
-        if read.identifier is not None:
-            audit(uow, actor, "create", None, BUNDLE_ENTITY, None, read.identifier)
+            n = len(problems.items)
+            raise FhirImportError(
+                f"the bundle was not imported: {n} problem(s)", tuple(problems.items)
+            )
+        summary = writer.finish()
+        if index.identifier is not None:
+            audit(uow, actor, "create", None, BUNDLE_ENTITY, None, index.identifier)
     return summary
 
 
-def _existing_patients(uow: UnitOfWork, patients: Iterable[Patient]) -> list[FieldProblem]:
-    ids = [p.patient_id for p in patients]
+def fhir_problem_report(exc: Exception, *, limit: int | None = None) -> str:
+    """The text of a refused FHIR import: its first ``limit`` problems, then how many more."""
+    if isinstance(exc, FhirImportError):
+        return problem_report(exc.headline, exc.problems, limit=limit)
+    return str(exc)
+
+
+def _duplicates(
+    uow: UnitOfWork, identifier: str | None, patients: Iterable[Patient]
+) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if identifier is not None:
+        seen = uow.session.execute(
+            select(AuditRow.at, AuditRow.actor).where(
+                AuditRow.entity == BUNDLE_ENTITY, AuditRow.detail == identifier
+            )
+        ).first()
+        if seen is not None:
+            problems.append(
+                FieldProblem(
+                    ("bundle", "identifier"),
+                    f"this bundle was already imported on {seen.at.isoformat()} by "
+                    f"{seen.actor}; refused",
+                    "duplicate",
+                    identifier,
+                    True,
+                )
+            )
+    return problems + existing_patients(uow, [p.patient_id for p in patients])
+
+
+def existing_patients(uow: UnitOfWork, ids: Sequence[str]) -> list[FieldProblem]:
+    """A problem for each of ``ids`` already in the database."""
     existing = uow.patients.birth_years(ids)
     return [
         FieldProblem(
             ("patient", pid),
-            f"patient {pid!r} already exists in the database (imported before?); refused",
+            f"patient {pid} already exists in the database (imported before?); refused",
             "duplicate",
             pid,
             True,
@@ -123,188 +274,66 @@ def _existing_patients(uow: UnitOfWork, patients: Iterable[Patient]) -> list[Fie
     ]
 
 
+# --- writing records ----
+class _Writer:
+    """Writes patients and records in the caller's transaction, in batches, counting for audit."""
+
+    def __init__(self, uow: UnitOfWork, actor: str, source: str) -> None:
+        self.uow, self.actor, self.source = uow, actor, source
+        self.patients = 0
+        self.batches: dict[type[Any], list[EntryRecord]] = {}
+        self.per_patient: Counter[tuple[str, str]] = Counter()
+
+    def patient(self, patient: Patient) -> None:
+        self.uow.patients.add(patient)
+        audit(
+            self.uow, self.actor, "create", patient.patient_id, "patient", None,
+            f"import: {self.source}",
+        )  # fmt: skip
+        self.patients += 1
+
+    def add(self, rec: EntryRecord) -> None:
+        batch = self.batches.setdefault(type(rec), [])
+        batch.append(rec)
+        self.per_patient[(rec.patient_id, rec.RECORD)] += 1
+        if len(batch) >= BATCH_RECORDS:
+            self.uow.records.add_many(batch)
+            batch.clear()
+
+    def finish(self) -> ImportSummary:
+        for batch in self.batches.values():
+            self.uow.records.add_many(batch)
+            batch.clear()
+        detail = f"import: {self.source}"
+        self.uow.audit.append(
+            [
+                audit_entry(self.actor, "create", pid, kind, None, f"{detail}: {n}")
+                for (pid, kind), n in self.per_patient.items()
+            ]
+        )
+        counts: Counter[str] = Counter()
+        for (_pid, kind), n in self.per_patient.items():
+            counts[kind] += n
+        return ImportSummary(patients=self.patients, records=dict(counts))
+
+
 def store_timelines(
-    uow: UnitOfWork, timelines: Sequence[Timeline], *, actor: str, source: str
+    uow: UnitOfWork, tls: Sequence[Timeline], *, actor: str, source: str
 ) -> ImportSummary:
     """Write new patients and all their records in the caller's transaction, audited."""
-    counts: Counter[str] = Counter()
-    for tl in timelines:
-        uow.patients.add(tl.patient)
-        audit(uow, actor, "create", tl.patient.patient_id, "patient", None, f"import: {source}")
-        _add_entries(uow, [e.record for e in tl.entries], actor, source, counts)
-    return ImportSummary(patients=len(timelines), records=dict(counts))
-
-
-def _add_entries(
-    uow: UnitOfWork, records: Sequence[EntryRecord], actor: str, source: str, counts: Counter[str]
-) -> None:
-    by_kind: dict[tuple[type[Any], str], list[EntryRecord]] = {}
-    for r in records:
-        by_kind.setdefault((type(r), r.patient_id), []).append(r)
-    audits = []
-    for (_cls, pid), group in by_kind.items():
-        uow.records.add_many(group)
-        kind = group[0].RECORD
-        counts[kind] += len(group)
-        audits.append(
-            audit_entry(actor, "create", pid, kind, None, f"import: {source}: {len(group)}")
-        )
-    uow.audit.append(audits)
-
-
-def export_csv(
-    db: Database, patient_ids: Sequence[str] | None, *, actor: str
-) -> dict[str, list[dict[str, str]]]:
-    """CSV rows per record type (``patient``, ``diagnosis``, ``assessment`` …)."""
-    out: dict[str, list[dict[str, str]]] = {k: [] for k in csv_format.RECORD_COLUMNS}
-    for tl in read_timelines(db, patient_ids, actor=actor):
-        pid = tl.patient.patient_id
-        out["patient"].append(csv_format.record_row(tl.patient, pid))
-        out["diagnosis"] += [csv_format.record_row(d, pid) for d in tl.patient.diagnoses]
+    writer = _Writer(uow, actor, source)
+    for tl in tls:
+        writer.patient(tl.patient)
         for e in tl.entries:
-            out[e.kind].append(csv_format.record_row(e.record, pid))
-    return out
+            writer.add(e.record)
+    return writer.finish()
 
 
-def import_csv(db: Database, files: Sequence[tuple[str, str]], *, actor: str) -> ImportSummary:
-    """Import CSV files in one transaction; ``InputError`` lists every bad row, if any.
-
-    New patients need a ``patient`` row; other rows may also add to patients already stored.
-    """
-    check_actor(actor)
-    parsed = csv_format.parse_csv(files)
-    with db.transaction() as uow:
-        problems = _csv_problems(uow, parsed)
-        if problems:
-            raise InputError(
-                csv_format.report(problems),
-                tuple(problems),
-            )
-        new = {p.patient_id: p for _, p in parsed.patients}
-        dx_new: dict[str, list[Diagnosis]] = {}
-        for _, pid, dx in parsed.diagnoses:
-            if pid in new:
-                dx_new.setdefault(pid, []).append(dx)
-            else:
-                uow.patients.add_diagnosis(pid, dx)
-                audit(uow, actor, "create", pid, "diagnosis", None, "import: csv")
-        timelines = [
-            Timeline(
-                patient=p.model_copy(
-                    update={"diagnoses": p.diagnoses + tuple(dx_new.get(pid, ()))}
-                ),
-                entries=(),
-            )
-            for pid, p in new.items()
-        ]
-        summary = store_timelines(uow, timelines, actor=actor, source="csv")
-        counts: Counter[str] = Counter(summary.records)
-        _add_entries(uow, [r for _, r in parsed.entries], actor, "csv", counts)
-        if parsed.diagnoses:
-            counts["diagnosis"] += len(parsed.diagnoses)
-    return ImportSummary(patients=len(new), records=dict(counts))
-
-
-def _csv_problems(uow: UnitOfWork, parsed: csv_format.CsvRecords) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
-    ids = {p.patient_id for _, p in parsed.patients}
-    ids |= {pid for _, pid, _ in parsed.diagnoses} | {r.patient_id for _, r in parsed.entries}
-    stored = uow.patients.birth_years(ids)
-    born: dict[str, int] = dict(stored)
-    first_row: dict[str, csv_format.Row] = {}
-    for row, p in parsed.patients:
-        if p.patient_id in stored:
-            problems.append(
-                _dup(
-                    row,
-                    "patient_id",
-                    f"patient {p.patient_id!r} already exists in the database",
-                    p.patient_id,
-                )
-            )
-        elif p.patient_id in first_row:
-            problems.append(
-                _dup(
-                    row,
-                    "patient_id",
-                    f"repeats the patient row {first_row[p.patient_id].number}",
-                    p.patient_id,
-                )
-            )
-        else:
-            first_row[p.patient_id] = row
-            born[p.patient_id] = p.year_of_birth
-    seen: dict[str, csv_format.Row] = {}
-    existing: dict[tuple[str, type[Any]], set[str]] = {}
-    items: list[tuple[csv_format.Row, str, Any]] = [(r, pid, d) for r, pid, d in parsed.diagnoses]
-    items += [(r, rec.patient_id, rec) for r, rec in parsed.entries]
-    for row, pid, rec in items:
-        if pid not in born:
-            problems.append(
-                FieldProblem(
-                    row.loc("patient_id"),
-                    "is neither in the database nor in a patient row",
-                    "not_found",
-                    pid,
-                    True,
-                )
-            )
-            continue
-        day = _clinical_year(rec)
-        if day is not None and day < born[pid]:
-            problems.append(
-                FieldProblem(
-                    row.loc("(row)"),
-                    f"is dated before the patient's year of birth {born[pid]}",
-                    "before_birth",
-                    day,
-                    True,
-                )
-            )
-        key = _key(pid, rec)
-        if key in seen:
-            problems.append(
-                _dup(row, "(row)", f"repeats row {seen[key].number} of {seen[key].file}", None)
-            )
-            continue
-        seen[key] = row
-        if pid in stored and key in _stored_keys(uow, pid, type(rec), existing):
-            problems.append(_dup(row, "(row)", "is already stored for this patient", None))
-    return problems
-
-
-def _key(pid: str, rec: Any) -> str:
-    data = rec.model_dump(mode="json", exclude={"id"})
-    return f"{pid}|{type(rec).__name__}|{json.dumps(data, sort_keys=True)}"
-
-
-def _dup(row: csv_format.Row, column: str, msg: str, value: Any) -> FieldProblem:
-    return FieldProblem(row.loc(column), msg + "; refused", "duplicate", value, value is not None)
-
-
-def _clinical_year(rec: Any) -> int | None:
-    for name in (
-        "diagnosed_on",
-        "assessed_on",
-        "collected_on",
-        "performed_on",
-        "started_on",
-        "recorded_at",
-    ):
-        value = getattr(rec, name, None)
-        if value is not None:
-            return int(value.year)
-    return None
-
-
-def _stored_keys(
-    uow: UnitOfWork, pid: str, cls: type[Any], cache: dict[tuple[str, type[Any]], set[str]]
-) -> set[str]:
-    if (pid, cls) not in cache:
-        if cls is Diagnosis:
-            patient = uow.patients.get(pid)
-            found: list[Any] = list(patient.diagnoses) if patient else []
-        else:
-            found = uow.records.of_patient(cls, pid)
-        cache[(pid, cls)] = {_key(pid, r) for r in found}
-    return cache[(pid, cls)]
+def store_records(
+    uow: UnitOfWork, recs: Iterable[EntryRecord], *, actor: str, source: str
+) -> ImportSummary:
+    """Write records of patients already stored, in the caller's transaction, audited."""
+    writer = _Writer(uow, actor, source)
+    for rec in recs:
+        writer.add(rec)
+    return writer.finish()
