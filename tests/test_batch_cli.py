@@ -32,8 +32,9 @@ def test_cli_scores_a_csv_and_reports_invalid_rows(
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert "4 rows, 2 scored, 2 invalid" in captured.err
-    assert "row 1: crp_mg_l = None: is required" in captured.err
-    assert "row 2: crp_mg_l = 'high': is a str" in captured.err
+    assert "the header is row 1" in captured.err
+    assert "row 3: crp_mg_l = null: is required" in captured.err  # p2: the file's third line
+    assert 'row 4: crp_mg_l = "high": must be a number' in captured.err
     out = pq.read_table(target)
     assert out.column("patient_id").to_pylist() == ["p1", "p2", "p3", "p4"]
     assert out.column("category").to_pylist() == ["high", None, None, "inactive"]
@@ -66,7 +67,7 @@ def test_cli_valid_file_exits_0_and_passes_options(
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["--option", "coefficients"], "--option = 'coefficients': must look like KEY=VALUE"),
+        (["--option", "coefficients"], '--option = "coefficients": must look like KEY=VALUE'),
         (["--option", "coefficients=7"], "coefficients = 7"),
         (["--carry", "nope"], "--carry"),
         ([], "patient_id: is not an input of asdas_crp"),

@@ -16,9 +16,38 @@ Library code raises these and never exits; only ``immunospine.cli`` turns them i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from immunospine._validation_text import (
+    allowed_text,
+    field_names,
+    json_text,
+    number_text,
+    problem_message,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pydantic import ValidationError
+
+__all__ = [
+    "CohortError",
+    "FhirError",
+    "FieldProblem",
+    "ImmunospineError",
+    "InputError",
+    "KnowledgeError",
+    "MissingExtraError",
+    "NotFound",
+    "OmopSchemaError",
+    "StorageError",
+    "UnitError",
+    "json_text",
+    "number_text",
+    "validation_problems",
+]
 
 
 class ImmunospineError(Exception):
@@ -48,6 +77,12 @@ class FieldProblem:
             else:
                 out += ("." if out else "") + part
         return out or "(input)"
+
+    @property
+    def line(self) -> str:
+        """``field = value: message``, the value written as JSON (as the user typed it)."""
+        shown = f" = {json_text(self.value)}" if self.has_value else ""
+        return f"{self.field}{shown}: {self.msg}"
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -90,10 +125,63 @@ class InputError(ImmunospineError, ValueError):
     ) -> InputError:
         """An error about one field; ``context`` (e.g. the calculator name) prefixes the message."""
         loc_t: tuple[str | int, ...] = (loc,) if isinstance(loc, str) else loc
-        problem = FieldProblem(loc_t, msg, code, value, has_value)
+        return cls.from_problems((FieldProblem(loc_t, msg, code, value, has_value),), context)
+
+    @classmethod
+    def from_problems(cls, problems: Sequence[FieldProblem], context: str = "") -> InputError:
+        """One error listing every problem (``field = value: message``, joined by ``; ``)."""
         head = f"{context}: " if context else ""
-        shown = f" = {value!r}" if has_value else ""
-        return cls(f"{head}{problem.field}{shown}: {msg}", (problem,))
+        return cls(head + "; ".join(p.line for p in problems), tuple(problems))
+
+    @classmethod
+    def from_validation(
+        cls,
+        exc: ValidationError,
+        *,
+        context: str = "",
+        model: type[Any] | None = None,
+        prefix: tuple[str | int, ...] = (),
+    ) -> InputError:
+        """The one translation of a pydantic ``ValidationError``: every field, value and rule.
+
+        ``model`` (the validated model) lets a message add the field's description, which states
+        its range and unit, and name the allowed fields; ``prefix`` is put before every location
+        (e.g. the record name); ``context`` (e.g. the calculator name) prefixes the message.
+        """
+        problems = validation_problems(exc, model=model, prefix=prefix, context=context)
+        return cls.from_problems(problems, context)
+
+
+def validation_problems(
+    exc: ValidationError,
+    *,
+    model: type[Any] | None = None,
+    prefix: tuple[str | int, ...] = (),
+    context: str = "",
+) -> tuple[FieldProblem, ...]:
+    """pydantic's errors as ``FieldProblem``s in plain words (values as JSON, no regexes).
+
+    ``model`` adds each field's description (its range and unit) and, for an unknown field, the
+    allowed ones; ``prefix`` goes before every location; ``context`` names what an unknown field
+    is not an input of.
+    """
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        kind = str(err["type"])
+        allowed = allowed_text(model, loc) if model is not None else ""
+        known = field_names(model, loc[:-1]) if model is not None else None
+        msg = problem_message(err, allowed, known, context)
+        value = _jsonable(err.get("input"))
+        out.append(FieldProblem((*prefix, *loc), msg, kind, value, kind != "missing"))
+    return tuple(out)
+
+
+def _jsonable(value: Any) -> Any:
+    """``value`` as JSON data (dates as ISO text, tuples as lists), for the API's problems."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return json.loads(json_text(value))
 
 
 class UnitError(InputError):

@@ -92,7 +92,8 @@ def test_unknown_field_inside_an_unknown_parent_lists_nothing() -> None:
 
 
 def test_field_descriptions_for_whole_model_errors_and_unknown_paths() -> None:
-    from immunospine.knowledge import registry
+    from immunospine._validation_text import allowed_text, field_names
 
-    assert registry._allowed(BASDAI.inputs, ()) == ""
-    assert registry._submodel(BASDAI.inputs, ("nope", "deeper")) is None
+    assert allowed_text(BASDAI.inputs, ()) == ""
+    assert allowed_text(BASDAI.inputs, ("nope", "deeper")) == ""
+    assert field_names(BASDAI.inputs, ("nope",)) == []

@@ -16,11 +16,16 @@ from typing import Annotated, Any
 import typer
 
 from immunospine.cli import app
-from immunospine.errors import FieldProblem, InputError
+from immunospine.errors import FieldProblem, InputError, json_text
 from immunospine.services.batch import BatchResult
 from immunospine.services.batch_files import score_file
 
 SHOWN = 50  # invalid cells listed on standard error; the rest are counted
+
+
+def file_row(position: int) -> int:
+    """The row number a person sees in the file: the header is row 1, so data start at row 2."""
+    return position + 2
 
 
 @app.command(
@@ -52,7 +57,7 @@ def calc_batch(
             f"{name}: {result.n_invalid} of {result.n_rows} rows are invalid (listed above); "
             f"the valid rows were written to {out_file}",
             tuple(
-                FieldProblem((p.row, p.field), p.message, p.code, p.value, True)
+                FieldProblem((file_row(p.row), p.field), p.message, p.code, p.value, True)
                 for p in result.invalid
             ),
         )
@@ -74,9 +79,9 @@ def _report(result: BatchResult, out_file: Path) -> str:
         f"{result.n_rows - result.n_invalid} scored, {result.n_invalid} invalid → {out_file}"
     ]
     if result.invalid:
-        lines.append("invalid cells (rows counted from 0, header not counted):")
+        lines.append("invalid cells (the header is row 1, the first data row is row 2):")
     for p in result.invalid[:SHOWN]:
-        lines.append(f"  row {p.row}: {p.field} = {p.value!r}: {p.message}")
+        lines.append(f"  row {file_row(p.row)}: {p.field} = {json_text(p.value)}: {p.message}")
     if len(result.invalid) > SHOWN:
         lines.append(f"  … and {len(result.invalid) - SHOWN} more")
     return "\n".join(lines) + "\n"

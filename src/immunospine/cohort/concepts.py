@@ -166,10 +166,8 @@ def load_concept_set_file(path: Path | str, text: str | None = None) -> ConceptS
     try:
         model = _ConceptSetFile.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        raise InputError.single(
-            ("concept_set", where), err["msg"], label, context=f"concept set {label}"
+        raise InputError.from_validation(
+            exc, context=f"concept set {label}", model=_ConceptSetFile, prefix=("concept_set",)
         ) from None
     ids = [c.id for c in model.concept]
     if len(ids) != len(set(ids)):

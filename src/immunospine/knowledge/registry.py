@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from immunospine.errors import FieldProblem, InputError, KnowledgeError
+from immunospine.errors import InputError, KnowledgeError, json_text
 from immunospine.knowledge._spec import CalculatorSpec
 from immunospine.knowledge._types import Result
 
@@ -66,7 +66,7 @@ def get_calculator(name: str) -> CalculatorSpec:
         return specs[name]
     except KeyError:
         raise KnowledgeError(
-            f"unknown calculator {name!r}; known calculators: {', '.join(specs)}"
+            f"unknown calculator {json_text(name)}; known calculators: {', '.join(specs)}"
         ) from None
 
 
@@ -83,82 +83,10 @@ def validate_inputs(spec: CalculatorSpec, inputs: Mapping[str, Any]) -> Any:
     try:
         return spec.inputs.model_validate(dict(inputs))
     except ValidationError as exc:
-        raise input_error_from(spec.name, spec.inputs, exc) from None
+        raise InputError.from_validation(exc, context=spec.name, model=spec.inputs) from None
 
 
 def calculate(name: str, /, **inputs: Any) -> Result:
     """Score one calculator: ``calculate("asdas_crp", back_pain=6, ..., crp_mg_l=10)``."""
     spec = get_calculator(name)
     return spec.compute(validate_inputs(spec, inputs))
-
-
-def input_error_from(context: str, model: type[Any], exc: ValidationError) -> InputError:
-    """Translate pydantic's errors into an ``InputError``: field, value, what is allowed."""
-    problems = []
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        kind = err["type"]
-        has_value = kind != "missing"
-        value = err.get("input")
-        allowed = _allowed(model, loc)
-        if kind == "extra_forbidden":
-            known = ", ".join(_field_names(model, loc[:-1]))
-            msg = f"is not an input of {context}; allowed fields: {known}"
-        elif kind == "missing":
-            msg = "is required" + (f" ({allowed})" if allowed else "")
-        else:
-            msg = err["msg"][0].lower() + err["msg"][1:]
-            if allowed and allowed not in msg:
-                msg += f" (allowed: {allowed})"
-        problems.append(FieldProblem(loc, msg, kind, _jsonable(value), has_value))
-    lines = []
-    for p in problems:
-        shown = f" = {p.value!r}" if p.has_value else ""
-        lines.append(f"{p.field}{shown}: {p.msg}")
-    message = f"{context}: " + "; ".join(lines)
-    return InputError(message, tuple(problems))
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict | list | str | int | float | bool) or value is None:
-        return value
-    return repr(value)
-
-
-def _field_names(model: type[Any], loc: tuple[Any, ...]) -> list[str]:
-    sub = _submodel(model, loc)
-    fields = getattr(sub, "model_fields", None)
-    return list(fields) if fields else []
-
-
-def _submodel(model: type[Any], loc: tuple[Any, ...]) -> Any:
-    current: Any = model
-    for part in loc:
-        fields = getattr(current, "model_fields", None)
-        if not fields or not isinstance(part, str) or part not in fields:
-            return None
-        annotation = fields[part].annotation
-        current = next(
-            (
-                a
-                for a in getattr(annotation, "__args__", (annotation,))
-                if hasattr(a, "model_fields")
-            ),
-            annotation,
-        )
-    return current
-
-
-def _allowed(model: type[Any], loc: tuple[Any, ...]) -> str:
-    """The field's own description (which states its range and unit), if it has one."""
-    if not loc:
-        return ""
-    parent = _submodel(model, loc[:-1]) if len(loc) > 1 else model
-    fields = getattr(parent, "model_fields", None)
-    name = loc[-1]
-    if isinstance(name, int):  # an element of a list: describe the list field
-        return _allowed(model, tuple(p for p in loc if not isinstance(p, int)))
-    if not fields or name not in fields:
-        return ""
-    info = fields[name]
-    return info.description or ""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from immunospine.errors import FieldProblem, InputError
+from immunospine.errors import InputError
 
 __all__ = ["RecordModel", "latest_allowed_date", "record_error"]
 
@@ -72,15 +72,4 @@ class RecordModel(BaseModel):
 
     @classmethod
     def _input_error(cls, exc: ValidationError) -> InputError:
-        problems = []
-        for err in exc.errors(include_url=False):
-            kind = err["type"]
-            loc = (cls.RECORD, *err["loc"])
-            msg = err["msg"]
-            if msg.startswith("Value error, "):
-                msg = msg[len("Value error, ") :]
-            msg = msg[:1].lower() + msg[1:]
-            has_value = kind != "missing"
-            problems.append(FieldProblem(loc, msg, kind, _plain(err.get("input")), has_value))
-        lines = [f"{p.field}{f' = {p.value!r}' if p.has_value else ''}: {p.msg}" for p in problems]
-        return InputError("; ".join(lines), tuple(problems))
+        return InputError.from_validation(exc, model=cls, prefix=(cls.RECORD,))

@@ -23,11 +23,6 @@ Floats = NDArray[np.float64]
 Mask = NDArray[np.bool_]
 
 
-def input_error(context: str, problems: list[FieldProblem]) -> InputError:
-    shown = [f"{p.field}{f' = {p.value!r}' if p.has_value else ''}: {p.msg}" for p in problems]
-    return InputError(f"{context}: " + "; ".join(shown), tuple(problems))
-
-
 @dataclass(slots=True)
 class Column:
     values: Floats  # float64; may be read-only (zero-copy); meaningless where null or bad
@@ -61,7 +56,9 @@ def open_table(name: str, table: Any) -> tuple[str, int, dict[str, Any], Any]:
         bad = [n for n, v in raw.items() if isinstance(v, str | bytes) or not hasattr(v, "__len__")]
         if bad:
             msg = "must be a sequence or array of values"
-            raise input_error(name, [FieldProblem((str(n),), msg, "column_type") for n in bad])
+            raise InputError.from_problems(
+                [FieldProblem((str(n),), msg, "column_type") for n in bad], name
+            )
         lengths = {len(v) for v in raw.values()}
         if len(lengths) > 1:
             shown = ", ".join(f"{n}: {len(v)}" for n, v in raw.items())
@@ -76,7 +73,9 @@ def open_table(name: str, table: Any) -> tuple[str, int, dict[str, Any], Any]:
         )  # fmt: skip
     if len(set(names)) != len(names):
         dup = sorted({str(n) for n in names if names.count(n) > 1})
-        raise input_error(name, [FieldProblem((d,), "is a column twice", "duplicate") for d in dup])
+        raise InputError.from_problems(
+            [FieldProblem((d,), "is a column twice", "duplicate") for d in dup], name
+        )
     return kind, n_rows, raw, index
 
 

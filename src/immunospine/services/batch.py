@@ -45,7 +45,14 @@ import pyarrow as pa
 from numpy.typing import NDArray
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from immunospine.errors import FieldProblem, KnowledgeError
+from immunospine.errors import (
+    FieldProblem,
+    InputError,
+    KnowledgeError,
+    json_text,
+    number_text,
+    validation_problems,
+)
 from immunospine.knowledge import catalogue, get_calculator
 from immunospine.knowledge._spec import Bands, CalculatorSpec
 from immunospine.services._tables import (
@@ -53,7 +60,6 @@ from immunospine.services._tables import (
     ColumnTypeError,
     Floats,
     Mask,
-    input_error,
     open_table,
     read_column,
 )
@@ -233,10 +239,9 @@ def _options(
         try:
             values[key] = _adapter(spec.inputs, key).validate_python(value)
         except ValidationError as exc:
-            msg = exc.errors(include_url=False)[0]["msg"]
-            problems.append(FieldProblem((key,), msg[0].lower() + msg[1:], "invalid", value, True))
+            problems.extend(validation_problems(exc, prefix=(key,)))
     if problems:
-        raise input_error(spec.name, problems)
+        raise InputError.from_problems(problems, spec.name)
     params = inspect.signature(spec.batch_score).parameters  # type: ignore[arg-type]
     takes_any = any(p.kind is p.VAR_KEYWORD for p in params.values())
     out: dict[str, Any] = {}
@@ -249,7 +254,7 @@ def _options(
             out[key] = value
         elif value != default:
             raise KnowledgeError(
-                f"batch scoring of {spec.name} does not support {key}={value!r}; "
+                f"batch scoring of {spec.name} does not support {key}={json_text(value)}; "
                 "score those rows one by one with calculate"
             )
     return values, out
@@ -281,7 +286,7 @@ def _read_columns(
         except ColumnTypeError as exc:
             problems.append(FieldProblem((key,), f"{exc}; numbers are needed", "column_type"))
     if problems:
-        raise input_error(spec.name, problems)
+        raise InputError.from_problems(problems, spec.name)
     return out
 
 
@@ -341,13 +346,13 @@ def _all_valid(rule: _Rule, v: Floats, whole: bool) -> bool:
 
 
 def _problem(rule: _Rule, col: Column, row: int, null: bool) -> RowProblem:
+    """The problem of one bad cell, worded as single ``calculate`` words it."""
     number = "a whole number" if rule.integer else "a number"
     type_code = "int_type" if rule.integer else "float_type"
     allowed = f" (allowed: {rule.allowed})" if rule.allowed else ""
     if row in col.bad:
         value = col.bad[row]
-        return RowProblem(row, rule.name, value, f"is a {type(value).__name__}; {number} is needed",
-                          type_code)  # fmt: skip
+        return RowProblem(row, rule.name, value, f"must be {number}{allowed}", type_code)
     if null:
         return RowProblem(row, rule.name, None, "is required" + allowed.replace("allowed: ", ""),
                           "missing")  # fmt: skip
@@ -358,10 +363,14 @@ def _problem(rule: _Rule, col: Column, row: int, null: bool) -> RowProblem:
     if rule.integer and x != math.trunc(x):
         return RowProblem(row, rule.name, x, f"must be {number}{allowed}", type_code)
     if not (x >= rule.lo if rule.lo_incl else x > rule.lo):
-        op, code = ("≥", "greater_than_equal") if rule.lo_incl else (">", "greater_than")
-        return RowProblem(row, rule.name, x, f"must be {op} {rule.lo:g}{allowed}", code)
-    op, code = ("≤", "less_than_equal") if rule.hi_incl else ("<", "less_than")
-    return RowProblem(row, rule.name, x, f"must be {op} {rule.hi:g}{allowed}", code)
+        words, code = (
+            ("at least", "greater_than_equal") if rule.lo_incl else ("above", "greater_than")
+        )
+        return RowProblem(
+            row, rule.name, x, f"must be {words} {number_text(rule.lo)}{allowed}", code
+        )
+    words, code = ("at most", "less_than_equal") if rule.hi_incl else ("below", "less_than")
+    return RowProblem(row, rule.name, x, f"must be {words} {number_text(rule.hi)}{allowed}", code)
 
 
 # --- the result table -----------------------------------------------------------------------------

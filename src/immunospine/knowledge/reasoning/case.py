@@ -27,7 +27,6 @@ from immunospine.errors import FieldProblem, InputError
 from immunospine.knowledge._inputs import ClinicalInputs, Finding
 from immunospine.knowledge.criteria.fibromyalgia_acr_2016 import FibromyalgiaInputs
 from immunospine.knowledge.probability.axspa import DEFAULT_PRETEST_PROBABILITY, Findings
-from immunospine.knowledge.registry import input_error_from
 
 __all__ = ["BackPain", "RedFlagAnswers", "TriageCase", "parse_case"]
 
@@ -119,11 +118,10 @@ def parse_case(data: Any) -> TriageCase:
     try:
         case = TriageCase.model_validate(dict(data))
     except ValidationError as exc:
-        raise input_error_from(CONTEXT, TriageCase, exc) from None
+        raise InputError.from_validation(exc, context=CONTEXT, model=TriageCase) from None
     problems = contradictions(case)
     if problems:
-        lines = "; ".join(f"{p.field} = {p.value!r}: {p.msg}" for p in problems)
-        raise InputError(f"{CONTEXT}: {lines}", tuple(problems))
+        raise InputError.from_problems(problems, CONTEXT)
     return case
 
 
