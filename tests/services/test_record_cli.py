@@ -42,8 +42,9 @@ def test_db_upgrade_timeline_and_off_target(url: str, capsys: pytest.CaptureFixt
     assert "asdas_crp" in capsys.readouterr().out
 
     assert main(["patient", "list", "--off-target", "--db", url, "--json"]) == 0
-    (row,) = json.loads(capsys.readouterr().out)
+    (row,) = json.loads(capsys.readouterr().out)["patients"]
     assert row["patient_id"] == "P7" and row["target"] == "ASDAS < 2.1"
+    assert row["status"] == "off_target" and row["assessed_on"] == "2022-02-01"
 
     assert main(["patient", "timeline", "NOBODY", "--db", url]) == 1
     captured = capsys.readouterr()

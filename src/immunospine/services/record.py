@@ -23,6 +23,7 @@ from immunospine.records import (
     Assessment,
     AuditAction,
     AuditEntry,
+    Condition,
     Diagnosis,
     DiaryEntry,
     EntryRecord,
@@ -31,14 +32,21 @@ from immunospine.records import (
     LabResult,
     MedicationCourse,
     Patient,
+    Sex,
     StopReason,
     Timeline,
+    TimelineEntry,
     entry_of,
 )
 from immunospine.storage.repositories import row_values
 from immunospine.storage.uow import Database, UnitOfWork
 
 __all__ = [
+    "CONDITIONS",
+    "SEXES",
+    "TIMELINE_KINDS",
+    "Timeline",
+    "TimelineEntry",
     "add_diagnosis",
     "add_diary_entries",
     "add_entry",
@@ -46,13 +54,29 @@ __all__ = [
     "audit",
     "audit_entry",
     "check_actor",
+    "diagnose",
     "get_patient",
     "record_assessment",
+    "register_patient",
     "stop_medication",
     "timeline",
 ]
 
 R = TypeVar("R", bound=EntryRecord)
+
+SEXES = tuple(s.value for s in Sex)
+"""Allowed ``sex`` values (FHIR administrative gender)."""
+CONDITIONS = tuple(c.value for c in Condition)
+"""Allowed diagnosis ``condition`` values."""
+TIMELINE_KINDS = (
+    "assessment",
+    "lab_result",
+    "imaging_finding",
+    "medication_course",
+    "intervention",
+    "diary_entry",
+)
+"""The kinds of timeline entry, for filtering (``timeline(kinds=…)``)."""
 
 CLINICAL_DATE: dict[type[Any], str] = {
     Assessment: "assessed_on",
@@ -116,6 +140,36 @@ def add_patient(db: Database, patient: Patient, *, actor: str) -> Patient:
         uow.patients.add(patient)
         audit(uow, actor, "create", patient.patient_id, "patient")
     return patient
+
+
+def register_patient(
+    db: Database, patient_id: str, year_of_birth: int, sex: str, *, actor: str
+) -> Patient:
+    """``add_patient`` from plain values; errors name ``patient_id``, ``year_of_birth``, ``sex``."""
+    patient = Patient.parse({"patient_id": patient_id, "year_of_birth": year_of_birth, "sex": sex})
+    return add_patient(db, patient, actor=actor)
+
+
+def diagnose(
+    db: Database,
+    patient_id: str,
+    condition: str,
+    diagnosed_on: date,
+    *,
+    actor: str,
+    criteria_met: Sequence[str] = (),
+    note: str | None = None,
+) -> Patient:
+    """``add_diagnosis`` from plain values; errors name ``condition``, ``diagnosed_on``."""
+    diagnosis = Diagnosis.parse(
+        {
+            "condition": condition,
+            "diagnosed_on": diagnosed_on,
+            "criteria_met": tuple(criteria_met),
+            "note": note,
+        }
+    )
+    return add_diagnosis(db, patient_id, diagnosis, actor=actor)
 
 
 def add_diagnosis(db: Database, patient_id: str, diagnosis: Diagnosis, *, actor: str) -> Patient:
@@ -246,8 +300,14 @@ def timeline(
     actor: str,
     since: date | None = None,
     until: date | None = None,
+    kinds: Iterable[str] | None = None,
 ) -> Timeline:
-    """Everything recorded for a patient, in date order (audited read)."""
+    """Everything recorded for a patient, in date order (audited read).
+
+    ``since``/``until`` bound the clinical date (inclusive); ``kinds`` keeps only those entry
+    kinds (see ``TIMELINE_KINDS``; an unknown kind is an ``InputError`` naming the allowed ones).
+    """
+    wanted = _timeline_kinds(kinds)
     with db.transaction() as uow:
         audit(uow, actor, "read", patient_id, "timeline")
         patient = uow.patients.get(patient_id)
@@ -256,10 +316,25 @@ def timeline(
         entries = [
             entry_of(record)
             for cls in CLINICAL_DATE
+            if cls.RECORD in wanted
             for record in uow.records.of_patient(cls, patient_id, since=since, until=until)
         ]
     entries.sort(key=lambda e: e.sort_key())
     return Timeline(patient=patient, entries=tuple(entries))
+
+
+def _timeline_kinds(kinds: Iterable[str] | None) -> set[str]:
+    if kinds is None:
+        return set(TIMELINE_KINDS)
+    given = list(kinds)
+    unknown = [k for k in given if k not in TIMELINE_KINDS]
+    if unknown:
+        raise InputError.single(
+            ("kind",),
+            f"is not a kind of timeline entry; allowed: {', '.join(TIMELINE_KINDS)}",
+            ",".join(unknown),
+        )
+    return set(given)
 
 
 def _birth_year(uow: UnitOfWork, patient_id: str) -> int:

@@ -39,11 +39,16 @@ __all__ = [
     "ScheduleRule",
     "Target",
     "TargetStatus",
+    "assessment_dates",
     "detect_flares",
     "due_questionnaires",
     "off_target",
     "response_between",
+    "response_for",
+    "response_in",
+    "target_statuses",
     "treat_to_target",
+    "visit_facts",
 ]
 
 RESPONSE_CALCULATORS = (
@@ -157,6 +162,14 @@ class FlareEvent:
     detail: str
     source_id: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "on": self.on.isoformat(),
+            "kind": self.kind,
+            "detail": self.detail,
+            "source_id": self.source_id,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class ResponseReport:
@@ -235,11 +248,18 @@ def response_between(
         audit(uow, actor, "read", patient_id, "response")
         if not uow.patients.birth_years([patient_id]):
             raise NotFound(f"patient {patient_id!r} not found")
-        facts = []
-        for day in (baseline_on, follow_up_on):
-            a = uow.records.of_patient(Assessment, patient_id, since=day, until=day)
-            labs = uow.records.of_patient(LabResult, patient_id, since=day, until=day)
-            facts.append(visit_facts(a, labs))
+        return response_in(uow, patient_id, baseline_on, follow_up_on)
+
+
+def response_in(
+    uow: UnitOfWork, patient_id: str, baseline_on: date, follow_up_on: date
+) -> ResponseReport:
+    """``response_between`` inside an open transaction (not audited: the caller audits)."""
+    facts = []
+    for day in (baseline_on, follow_up_on):
+        a = uow.records.of_patient(Assessment, patient_id, since=day, until=day)
+        labs = uow.records.of_patient(LabResult, patient_id, since=day, until=day)
+        facts.append(visit_facts(a, labs))
     report = ResponseReport(patient_id, baseline_on, follow_up_on)
     for name in RESPONSE_CALCULATORS:
         try:
@@ -254,6 +274,41 @@ def response_between(
             missing = sorted({p.field for p in exc.problems})
             report.not_computed[name] = "missing: " + ", ".join(missing)
     return report
+
+
+def assessment_dates(uow: UnitOfWork, patient_id: str) -> list[date]:
+    """The distinct dates on which the patient has any assessment, oldest first."""
+    return sorted({a.assessed_on for a in uow.records.of_patient(Assessment, patient_id)})
+
+
+def response_for(
+    db: Database,
+    patient_id: str,
+    *,
+    actor: str,
+    baseline_on: date | None = None,
+    follow_up_on: date | None = None,
+) -> ResponseReport:
+    """``response_between`` with defaults: the follow-up is the latest visit (an assessment
+    date) on or before ``follow_up_on``, the baseline the visit before it (or ``baseline_on``).
+    ``InputError`` on ``baseline_on`` when the patient has fewer than two visits to compare."""
+    check_actor(actor)
+    with db.transaction() as uow:
+        if not uow.patients.birth_years([patient_id]):
+            raise NotFound(f"patient {patient_id!r} not found")
+        dates = assessment_dates(uow, patient_id)
+    follow = follow_up_on or next((d for d in reversed(dates) if d), None)
+    if follow_up_on is None and baseline_on is not None:
+        follow = dates[-1] if dates else None
+    base = baseline_on or next((d for d in reversed(dates) if follow and d < follow), None)
+    if follow is None or base is None:
+        raise InputError.single(
+            ("baseline_on",),
+            f"has no earlier visit to compare with ({len(dates)} visit date(s) recorded)",
+            code="missing",
+            has_value=False,
+        )
+    return response_between(db, patient_id, base, follow, actor=actor)
 
 
 def detect_flares(db: Database, patient_id: str, *, actor: str) -> list[FlareEvent]:
@@ -319,28 +374,37 @@ def treat_to_target(
     data is returned gets a ``read`` audit entry, written in the same transaction.
     """
     check_actor(actor)
-    out: list[TargetStatus] = []
     with db.transaction() as uow:
-        for t in targets:
-            rows = uow.clinic.latest_scores(
-                t.condition.value,
-                t.calculators,
-                t.below,
-                off_target_only=off_target_only,
-                patient_id=patient_id,
-            )
-            out.extend(
-                TargetStatus(
-                    r["patient_id"],
-                    t.label,
-                    r["status"],
-                    r["calculator"],
-                    r["assessed_on"],
-                    r["score"],
-                )
-                for r in rows
-            )
+        out = target_statuses(
+            uow, targets=targets, patient_id=patient_id, off_target_only=off_target_only
+        )
         _audit_many(uow, actor, {s.patient_id for s in out}, "treat_to_target")
+    return out
+
+
+def target_statuses(
+    uow: UnitOfWork,
+    *,
+    targets: Sequence[Target] = DEFAULT_TARGETS,
+    patient_id: str | None = None,
+    off_target_only: bool = False,
+) -> list[TargetStatus]:
+    """``treat_to_target`` inside an open transaction (not audited: the caller audits)."""
+    out: list[TargetStatus] = []
+    for t in targets:
+        rows = uow.clinic.latest_scores(
+            t.condition.value,
+            t.calculators,
+            t.below,
+            off_target_only=off_target_only,
+            patient_id=patient_id,
+        )
+        out.extend(
+            TargetStatus(
+                r["patient_id"], t.label, r["status"], r["calculator"], r["assessed_on"], r["score"]
+            )
+            for r in rows
+        )
     out.sort(key=lambda s: (s.patient_id, s.target))
     return out
 

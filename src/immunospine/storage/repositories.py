@@ -382,6 +382,49 @@ class ClinicQueries:
             stmt = stmt.where(t.c.score >= target_below)
         return [dict(r) for r in self.session.execute(stmt).mappings()]
 
+    def patients_with_conditions(self) -> list[tuple[str, tuple[str, ...]]]:
+        """Every patient (by id) with the conditions of their diagnoses, in diagnosis order."""
+        conditions: dict[str, list[str]] = {}
+        dx = select(DiagnosisRow.patient_id, DiagnosisRow.condition).order_by(
+            DiagnosisRow.patient_id, DiagnosisRow.diagnosed_on, DiagnosisRow.id
+        )
+        for pid, condition in self.session.execute(dx):
+            if condition not in conditions.setdefault(pid, []):
+                conditions[pid].append(condition)
+        ids = self.session.scalars(select(PatientRow.patient_id).order_by(PatientRow.patient_id))
+        return [(pid, tuple(conditions.get(pid, ()))) for pid in ids]
+
+    def diary_flares_since(self, since: datetime) -> dict[str, date]:
+        """``{patient_id: latest flare day}`` of diary entries marked as a flare at/after since."""
+        d = DiaryEntryRow.__table__
+        stmt = (
+            select(d.c.patient_id, func.max(d.c.recorded_at))
+            .where(d.c.flare.is_(True), d.c.recorded_at >= since)
+            .group_by(d.c.patient_id)
+        )
+        return {pid: at.date() for pid, at in self.session.execute(stmt)}
+
+    def rising_scores_since(self, calculators: Sequence[str], since: date) -> list[dict[str, Any]]:
+        """Consecutive pairs of one calculator's scores per patient where the later one, on or
+        after ``since``, is higher: ``patient_id, calculator, assessed_on, score, previous``."""
+        a = AssessmentRow.__table__
+        previous = (
+            func.lag(a.c.score)
+            .over(partition_by=(a.c.patient_id, a.c.calculator), order_by=(a.c.assessed_on, a.c.id))
+            .label("previous")
+        )
+        inner = (
+            select(a.c.patient_id, a.c.calculator, a.c.assessed_on, a.c.score, previous)
+            .where(a.c.calculator.in_(list(calculators)), a.c.score.is_not(None))
+            .subquery("pairs")
+        )
+        stmt = select(inner).where(
+            inner.c.assessed_on >= since,
+            inner.c.previous.is_not(None),
+            inner.c.score > inner.c.previous,
+        )
+        return [dict(r) for r in self.session.execute(stmt).mappings()]
+
     def _patients_with(self, condition: str, patient_id: str | None) -> Any:
         dx = select(DiagnosisRow.patient_id).where(DiagnosisRow.condition == condition)
         if patient_id is not None:

@@ -1,0 +1,176 @@
+"""The clinic's patient list: every patient, latest target score and date, target status, flags.
+
+One audited read built from a handful of SQL statements over the whole clinic (treat-to-target,
+questionnaire schedule, flares), never a Python loop over each patient's record, so it stays
+fast at tens of thousands of patients. Filters: off target, flare since a date, questionnaire
+due. A latest score older than its questionnaire's schedule interval is marked ``stale``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from immunospine.errors import InputError
+from immunospine.knowledge import calculate
+from immunospine.knowledge.instruments.basdai import ACTIVE_THRESHOLD as BASDAI_ACTIVE
+from immunospine.services import tracking
+from immunospine.services.record import check_actor
+from immunospine.storage.uow import Database
+
+__all__ = ["PatientList", "PatientRow", "list_patients"]
+
+_ASDAS = ("asdas_crp", "asdas_esr")
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRow:
+    """One patient in the list. ``target``/``status`` are ``None`` when no target applies."""
+
+    patient_id: str
+    conditions: tuple[str, ...]
+    target: str | None
+    status: str | None
+    calculator: str | None
+    score: float | None
+    assessed_on: date | None
+    stale: bool
+    due: tuple[str, ...]
+    last_flare_on: date | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "patient_id": self.patient_id,
+            "conditions": list(self.conditions),
+            "target": self.target,
+            "status": self.status,
+            "calculator": self.calculator,
+            "score": self.score,
+            "assessed_on": self.assessed_on.isoformat() if self.assessed_on else None,
+            "stale": self.stale,
+            "due": list(self.due),
+            "last_flare_on": self.last_flare_on.isoformat() if self.last_flare_on else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PatientList:
+    """The rows shown, how many matched the filters, and how many were left out by ``limit``."""
+
+    rows: tuple[PatientRow, ...]
+    matched: int
+    total_patients: int
+    today: date
+
+    @property
+    def left_out(self) -> int:
+        return self.matched - len(self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "today": self.today.isoformat(),
+            "total_patients": self.total_patients,
+            "matched": self.matched,
+            "left_out": self.left_out,
+            "patients": [r.to_dict() for r in self.rows],
+        }
+
+
+def list_patients(
+    db: Database,
+    *,
+    actor: str,
+    today: date,
+    off_target: bool = False,
+    flare_since: date | None = None,
+    due: bool = False,
+    limit: int | None = None,
+    targets: Sequence[tracking.Target] = tracking.DEFAULT_TARGETS,
+    schedule: Sequence[tracking.ScheduleRule] = tracking.DEFAULT_SCHEDULE,
+) -> PatientList:
+    """Every patient matching all the given filters, by id; the shown ones are audited."""
+    check_actor(actor)
+    if limit is not None and limit < 1:
+        raise InputError.single(("limit",), "must be at least 1", limit)
+    with db.transaction() as uow:
+        patients = uow.clinic.patients_with_conditions()
+        status = {s.patient_id: s for s in tracking.target_statuses(uow, targets=targets)}
+        due_of: dict[str, list[str]] = {}
+        for rule in schedule:
+            cutoff = today - timedelta(days=rule.every_days)
+            for r in uow.clinic.last_assessed(
+                rule.condition.value, rule.calculators, due_if_before_or_on=cutoff
+            ):
+                due_of.setdefault(r["patient_id"], []).append(rule.questionnaire)
+        flares = _flares_since(uow, flare_since) if flare_since else {}
+        rows = []
+        for pid, conditions in patients:
+            s = status.get(pid)
+            if off_target and (s is None or s.status != "off_target"):
+                continue
+            if due and pid not in due_of:
+                continue
+            if flare_since and pid not in flares:
+                continue
+            rows.append(
+                _row(pid, conditions, s, due_of.get(pid, []), flares.get(pid), today, schedule)
+            )
+        shown = tuple(rows if limit is None else rows[:limit])
+        uow.audit.append_for_patients(
+            at=datetime.now(UTC),
+            actor=actor,
+            action="read",
+            entity="patient_list",
+            patient_ids=[r.patient_id for r in shown],
+        )
+    return PatientList(shown, len(rows), len(patients), today)
+
+
+def _row(
+    pid: str,
+    conditions: tuple[str, ...],
+    s: tracking.TargetStatus | None,
+    due: list[str],
+    flare: date | None,
+    today: date,
+    schedule: Sequence[tracking.ScheduleRule],
+) -> PatientRow:
+    stale = False
+    if s is not None and s.assessed_on is not None and s.calculator is not None:
+        intervals = [r.every_days for r in schedule if s.calculator in r.calculators]
+        stale = bool(intervals) and s.assessed_on <= today - timedelta(days=min(intervals))
+    return PatientRow(
+        pid,
+        conditions,
+        s.target if s else None,
+        s.status if s else None,
+        s.calculator if s else None,
+        s.score if s else None,
+        s.assessed_on if s else None,
+        stale,
+        tuple(due),
+        flare,
+    )
+
+
+def _flares_since(uow: Any, since: date) -> dict[str, date]:
+    """Latest flare day per patient since ``since``: diary-marked, ASDAS clinically important
+    worsening (as ``asdas_response`` decides) or BASDAI crossing 4 (as ``detect_flares``)."""
+    out: dict[str, date] = dict(
+        uow.clinic.diary_flares_since(datetime(since.year, since.month, since.day, tzinfo=UTC))
+    )
+    for r in uow.clinic.rising_scores_since((*_ASDAS, "basdai"), since):
+        if r["calculator"] == "basdai":
+            flare = r["previous"] < BASDAI_ACTIVE <= r["score"]
+        else:
+            result = calculate(
+                "asdas_response",
+                baseline={"asdas": r["previous"], "variant": r["calculator"]},
+                follow_up={"asdas": r["score"], "variant": r["calculator"]},
+            )
+            flare = bool(result.components.get("clinically_important_worsening"))
+        if flare and r["assessed_on"] > out.get(r["patient_id"], date.min):
+            out[r["patient_id"]] = r["assessed_on"]
+    return out
