@@ -17,7 +17,7 @@ from immunospine.reports.model import BarChart, Bullets, Paragraph, Report, Tabl
 if TYPE_CHECKING:
     import jinja2
 
-__all__ = ["render_html"]
+__all__ = ["environment", "render_html"]
 
 CHART_WIDTH = 640
 LABEL_RIGHT = 230
@@ -37,7 +37,8 @@ class _SvgBar:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment of the report templates (autoescaping, strict undefined)."""
     try:
         import jinja2
     except ImportError as exc:  # pragma: no cover - the extra is installed in development
@@ -79,7 +80,7 @@ def _chunks(table: Table) -> list[tuple[tuple[str, ...], ...]]:
 
 def render_html(report: Report) -> str:
     """The report as a complete HTML document (a string)."""
-    template = _environment().get_template("report.html.j2")
+    template = environment().get_template("report.html.j2")
     return template.render(
         report=report,
         chart_geometry=chart_geometry,

@@ -12,7 +12,24 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-__all__ = ["Bar", "BarChart", "Block", "Bullets", "Paragraph", "Report", "Section", "Table"]
+__all__ = [
+    "Bar",
+    "BarChart",
+    "Block",
+    "Bullets",
+    "DiaryDay",
+    "DueItem",
+    "FlareMark",
+    "LabPoint",
+    "MedicationSpan",
+    "Paragraph",
+    "PrevisitData",
+    "Report",
+    "ScorePoint",
+    "Section",
+    "Table",
+    "TargetCheck",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,3 +111,113 @@ class Report:
             if s.heading == heading:
                 return s
         raise KeyError(heading)
+
+
+# --- The pre-visit report's data (gathered by ``services.previsit``, drawn by ``reports``) -------
+# Plain frozen values with exact numbers: no rounding, no wording chosen for display.
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePoint:
+    """One scored assessment: calculator name, date, exact score and its band."""
+
+    calculator: str
+    on: date
+    score: float
+    category: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LabPoint:
+    """One quantitative lab value in its unit, with the upper limit of its reference range."""
+
+    test: str
+    on: date
+    value: float
+    unit: str
+    reference_high: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationSpan:
+    """One medication course; ``stopped_on`` is ``None`` while it runs."""
+
+    drug: str
+    drug_class: str
+    started_on: date
+    stopped_on: date | None = None
+    stop_reason: str | None = None
+    dose: float | None = None
+    dose_unit: str | None = None
+    frequency: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlareMark:
+    """A flare: ``kind`` as ``tracking.detect_flares`` names it, with its detail."""
+
+    on: date
+    kind: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryDay:
+    """One diary entry's symptoms (``None`` = not answered)."""
+
+    on: date
+    pain_nrs: float | None = None
+    morning_stiffness_min: float | None = None
+    sleep_hours: float | None = None
+    stress_nrs: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TargetCheck:
+    """Treat-to-target: the target (e.g. ``ASDAS < 2.1``, threshold ``below``) and the status."""
+
+    target: str
+    below: float | None
+    status: str
+    calculator: str | None = None
+    assessed_on: date | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """A questionnaire that is due (never done when ``last_on`` is ``None``)."""
+
+    questionnaire: str
+    due_on: date
+    last_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrevisitData:
+    """Everything the pre-visit report shows for one patient and period, in date order.
+
+    ``activity_calculators`` are the disease-activity instruments charted for this diagnosis
+    (ASDAS and BASDAI for spondyloarthritis, DAS28 for rheumatoid arthritis); ``latest`` holds
+    the latest score of each calculator recorded in the period.
+    """
+
+    patient_id: str
+    year_of_birth: int
+    sex: str
+    conditions: tuple[tuple[str, date], ...]
+    since: date
+    until: date
+    prepared_on: date
+    activity_calculators: tuple[str, ...]
+    scores: tuple[ScorePoint, ...]
+    latest: tuple[ScorePoint, ...]
+    labs: tuple[LabPoint, ...]
+    medications: tuple[MedicationSpan, ...]
+    flares: tuple[FlareMark, ...]
+    diary: tuple[DiaryDay, ...]
+    targets: tuple[TargetCheck, ...]
+    due: tuple[DueItem, ...]
+    disclaimer: str
+    software: str = "immunospine"
+    """What prepared the report, with its version (printed in the footer)."""

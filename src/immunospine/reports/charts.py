@@ -1,0 +1,358 @@
+"""The pre-visit report's charts, each defined ONCE as a Vega-Lite v5 specification.
+
+Each chart is a pure function of the ``PrevisitData`` returning a standalone Vega-Lite spec (a
+JSON-ready dict with ``$schema`` and the data inline): the printed report renders it to SVG
+offline (``reports.previsit``, with ``vl-convert-python``) and the web pages can show the very
+same spec interactively with vega-embed (points carry hover tooltips). The three charts share
+one time axis (the report's period) and one plot width, so they line up on the page.
+
+- ``activity_chart``: disease activity scores (ASDAS and BASDAI, or DAS28) with the treat-to-target
+  line, medication courses as shaded bands and flares as red marks along the top.
+- ``crp_chart``: CRP (mg/L) with the upper limit of normal and the same bands.
+- ``diary_chart``: the diary's pain, morning stiffness, sleep and stress, averaged per day, week
+  or month depending on the period's length (``diary_period``), so ten years stay readable.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from immunospine.reports.model import DiaryDay, PrevisitData
+
+__all__ = [
+    "CHARTS",
+    "SCHEMA",
+    "DiaryPeriod",
+    "activity_chart",
+    "all_charts",
+    "calculator_label",
+    "crp_chart",
+    "diary_chart",
+    "diary_means",
+    "diary_period",
+]
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+PLOT_WIDTH_PX = 600
+Y_AXIS_EXTENT_PX = 30  # the same y-axis width on every chart, so the time axes line up
+FONT = "sans-serif"  # the renderer's default face (DejaVu Sans here); fastest to lay out
+FLARE_COLOUR = "#c62828"
+TARGET_COLOUR = "#2e7d32"
+SCORE_COLOURS = ("#1f5fa8", "#e07b00", "#6a3d9a", "#008080")
+BAND_COLOURS = ("#9ecae1", "#fdd0a2", "#c7e9c0", "#dadaeb", "#fcbba1", "#d9d9d9")
+_LABELS = {"asdas_crp": "ASDAS-CRP", "asdas_esr": "ASDAS-ESR", "das28_crp": "DAS28-CRP",
+           "das28_esr": "DAS28-ESR"}  # fmt: skip
+
+DiaryPeriod = Literal["day", "week", "month"]
+DIARY_MEASURES: tuple[tuple[str, str, tuple[float, float] | None], ...] = (
+    ("pain_nrs", "Pain (0-10)", (0.0, 10.0)),
+    ("morning_stiffness_min", "Stiffness (min)", None),
+    ("sleep_hours", "Sleep (hours)", None),
+    ("stress_nrs", "Stress (0-10)", (0.0, 10.0)),
+)
+"""Diary fields charted: (field of ``DiaryDay``, axis title, fixed y range or ``None``)."""
+
+
+def calculator_label(name: str) -> str:
+    """A calculator's short printed name: ``asdas_crp`` → ``ASDAS-CRP``, ``basdai`` → ``BASDAI``."""
+    return _LABELS.get(name, name.upper().replace("_", "-"))
+
+
+def _config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "view": {"stroke": "#bbb"},
+        "axis": {"labelFontSize": 10, "titleFontSize": 10, "titleFontWeight": "normal",
+                 "gridColor": "#e6e6e6"},
+        "axisY": {"minExtent": Y_AXIS_EXTENT_PX, "maxExtent": Y_AXIS_EXTENT_PX},
+        "axisX": {"grid": False, "tickCount": 12},
+        "legend": {"orient": "top", "direction": "horizontal", "labelFontSize": 10,
+                   "titleFontSize": 10, "symbolSize": 80, "labelLimit": 160},
+        "title": {"fontSize": 11, "anchor": "start", "fontWeight": "bold"},
+    }  # fmt: skip
+
+
+def _x(data: PrevisitData, *, title: str | None = None, axis: bool = True) -> dict[str, Any]:
+    return {
+        "field": "on",
+        "type": "temporal",
+        "title": title,
+        "scale": {"domain": [data.since.isoformat(), data.until.isoformat()]},
+        "axis": {"format": "%Y-%m", "labelOverlap": True} if axis else None,
+    }
+
+
+def _drug_colours(data: PrevisitData) -> dict[str, Any]:
+    drugs = sorted({m.drug for m in data.medications})
+    colours = [BAND_COLOURS[i % len(BAND_COLOURS)] for i in range(len(drugs))]
+    return {"domain": drugs, "range": colours}
+
+
+def _band_layers(data: PrevisitData, *, legend: bool) -> list[dict[str, Any]]:
+    """The medication courses as shaded bands (none when no course overlaps the period)."""
+    rows = []
+    for m in data.medications:
+        stop = m.stopped_on or data.until
+        if stop < data.since or m.started_on > data.until:
+            continue
+        rows.append(
+            {
+                "drug": m.drug,
+                "on": max(m.started_on, data.since).isoformat(),
+                "to": min(stop, data.until).isoformat(),
+                "started": m.started_on.isoformat(),
+                "stopped": m.stopped_on.isoformat() if m.stopped_on else "ongoing",
+                "reason": (m.stop_reason or "").replace("_", " "),
+            }
+        )
+    if not rows:
+        return []
+    return [
+        {
+            "data": {"values": rows},
+            "mark": {"type": "rect", "opacity": 0.45},
+            "encoding": {
+                "x": _x(data),
+                "x2": {"field": "to"},
+                "color": {
+                    "field": "drug",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": _drug_colours(data),
+                    "legend": {} if legend else None,
+                },
+                "tooltip": [
+                    {"field": "drug", "title": "Medication"},
+                    {"field": "started", "title": "Started"},
+                    {"field": "stopped", "title": "Stopped"},
+                    {"field": "reason", "title": "Stop reason"},
+                ],
+            },
+        }
+    ]
+
+
+def _flare_layers(data: PrevisitData, y_top: float) -> list[dict[str, Any]]:
+    """Flares as red triangles along the top (none when there is no flare in the period)."""
+    rows = [
+        {"on": f.on.isoformat(), "kind": f.kind.replace("_", " "), "detail": f.detail, "y": y_top}
+        for f in data.flares
+        if data.since <= f.on <= data.until
+    ]
+    if not rows:
+        return []
+    return [{
+        "data": {"values": rows},
+        "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 45,
+                 "color": FLARE_COLOUR, "opacity": 0.8, "yOffset": 3},
+        "encoding": {
+            "x": _x(data),
+            "y": {"field": "y", "type": "quantitative"},
+            "tooltip": [
+                {"field": "on", "type": "temporal", "title": "Flare", "format": "%Y-%m-%d"},
+                {"field": "kind", "title": "Kind"},
+                {"field": "detail", "title": "Detail"},
+            ],
+        },
+    }]  # fmt: skip
+
+
+def activity_chart(data: PrevisitData, *, height_px: int = 112) -> dict[str, Any]:
+    """Disease activity over the period: scores, target line, medication bands, flares."""
+    names = [calculator_label(c) for c in data.activity_calculators]
+    points: list[dict[str, Any]] = [
+        {"on": s.on.isoformat(), "instrument": calculator_label(s.calculator), "score": s.score,
+         "band": s.category or ""}
+        for s in data.scores
+        if s.calculator in data.activity_calculators and data.since <= s.on <= data.until
+    ]  # fmt: skip
+    colours = {n: SCORE_COLOURS[i % len(SCORE_COLOURS)] for i, n in enumerate(names)}
+    shown = [n for n in names if any(p["instrument"] == n for p in points)] or names
+    y_max = max([10.0, *(float(p["score"]) for p in points)])
+    y = {"field": "score", "type": "quantitative", "title": None,
+         "scale": {"domain": [0, y_max], "nice": False}}  # fmt: skip
+    layers = _band_layers(data, legend=True)
+    for t in data.targets:
+        if t.below is not None:
+            layers.append(
+                {
+                    "data": {"values": [{"below": t.below, "label": f"target {t.target}"}]},
+                    "layer": [
+                        {"mark": {"type": "rule", "color": TARGET_COLOUR, "strokeDash": [5, 3]},
+                         "encoding": {"y": {"field": "below", "type": "quantitative"}}},
+                        {"mark": {"type": "text", "align": "left", "dx": 3, "dy": -6,
+                                  "color": TARGET_COLOUR, "fontSize": 10, "x": 0},
+                         "encoding": {"y": {"field": "below", "type": "quantitative"},
+                                      "text": {"field": "label"}}},
+                    ],
+                }
+            )  # fmt: skip
+    layers.append(
+        {
+            "data": {"values": points},
+            "mark": {"type": "line", "point": {"filled": True, "size": 30}, "strokeWidth": 1.6},
+            "encoding": {
+                "x": _x(data),
+                "y": y,
+                "color": {
+                    "field": "instrument",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"domain": shown, "range": [colours[n] for n in shown]},
+                },
+                "tooltip": [
+                    {"field": "instrument", "title": "Instrument"},
+                    {"field": "on", "type": "temporal", "title": "Date", "format": "%Y-%m-%d"},
+                    {"field": "score", "type": "quantitative", "title": "Score", "format": ".2f"},
+                    {"field": "band", "title": "Band"},
+                ],
+            },
+        }
+    )
+    layers += _flare_layers(data, y_max)
+    return {
+        "$schema": SCHEMA,
+        "title": "Disease activity (" + ", ".join(shown) + ")",
+        "width": PLOT_WIDTH_PX,
+        "height": height_px,
+        "config": _config(),
+        "layer": layers,
+        "resolve": {"scale": {"color": "independent"}},
+    }
+
+
+def crp_chart(data: PrevisitData, *, height_px: int = 50) -> dict[str, Any]:
+    """CRP over the period (mg/L) with the upper limit of normal and the medication bands."""
+    crp = [p for p in data.labs if p.test == "crp" and data.since <= p.on <= data.until]
+    points = [{"on": p.on.isoformat(), "value": p.value, "unit": p.unit} for p in crp]
+    upper = next((p.reference_high for p in reversed(crp) if p.reference_high is not None), None)
+    layers = _band_layers(data, legend=False)
+    if upper is not None:
+        layers.append(
+            {
+                "data": {"values": [{"upper": upper}]},
+                "mark": {"type": "rule", "color": "#777", "strokeDash": [2, 2]},
+                "encoding": {"y": {"field": "upper", "type": "quantitative"}},
+            }
+        )
+    layers.append(
+        {
+            "data": {"values": points},
+            "mark": {"type": "line", "color": "#8c2d04", "strokeWidth": 1.4,
+                     "point": {"filled": True, "size": 22, "color": "#8c2d04"}},
+            "encoding": {
+                "x": _x(data),
+                "y": {"field": "value", "type": "quantitative", "title": None},
+                "tooltip": [
+                    {"field": "on", "type": "temporal", "title": "Date", "format": "%Y-%m-%d"},
+                    {"field": "value", "type": "quantitative", "title": "CRP", "format": ".1f"},
+                    {"field": "unit", "title": "Unit"},
+                ],
+            },
+        }
+    )  # fmt: skip
+    title = "CRP (mg/L)" + (f"; dashed line: upper limit of normal {upper:g}" if upper else "")
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": PLOT_WIDTH_PX,
+        "height": height_px,
+        "config": _config(),
+        "layer": layers,
+    }
+
+
+def diary_period(since: date, until: date) -> DiaryPeriod:
+    """How the diary is averaged: daily up to 3 months, weekly up to 2 years, else monthly."""
+    days = (until - since).days
+    return "day" if days <= 92 else "week" if days <= 731 else "month"
+
+
+def _period_start(day: date, period: DiaryPeriod) -> date:
+    if period == "day":
+        return day
+    if period == "week":
+        return day - timedelta(days=day.weekday())
+    return day.replace(day=1)
+
+
+def diary_means(diary: Sequence[DiaryDay], period: DiaryPeriod) -> list[dict[str, Any]]:
+    """The diary's mean of each measure per period (rows ``{"on": start, field: mean, …}``)."""
+    groups: dict[date, list[DiaryDay]] = {}
+    for d in diary:
+        groups.setdefault(_period_start(d.on, period), []).append(d)
+    rows = []
+    for start in sorted(groups):
+        row: dict[str, Any] = {"on": start.isoformat(), "entries": len(groups[start])}
+        for name, _, _ in DIARY_MEASURES:
+            values = [v for d in groups[start] if (v := getattr(d, name)) is not None]
+            row[name] = statistics.fmean(values) if values else None
+        rows.append(row)
+    return rows
+
+
+def diary_chart(data: PrevisitData, *, row_height_px: int = 27) -> dict[str, Any]:
+    """The diary's pain, morning stiffness, sleep and stress: one small row each, shared time."""
+    diary = [d for d in data.diary if data.since <= d.on <= data.until]
+    period = diary_period(data.since, data.until)
+    word = {"day": "daily values", "week": "weekly means", "month": "monthly means"}[period]
+    rows: list[dict[str, Any]] = []
+    for i, (name, title, fixed) in enumerate(DIARY_MEASURES):
+        last = i == len(DIARY_MEASURES) - 1
+        y: dict[str, Any] = {
+            "field": name,
+            "type": "quantitative",
+            "title": None,
+            "axis": {"tickCount": 2},
+        }
+        if fixed is not None:
+            y["scale"] = {"domain": list(fixed)}
+        colour = SCORE_COLOURS[i]
+        line = {
+            "mark": {
+                "type": "line",
+                "strokeWidth": 1,
+                "color": colour,
+                "point": {"filled": True, "size": 8 if period != "month" else 14, "color": colour},
+            },
+            "encoding": {
+                "x": _x(data, axis=last),
+                "y": y,
+                "tooltip": [
+                    {
+                        "field": "on",
+                        "type": "temporal",
+                        "title": f"{period} of",
+                        "format": "%Y-%m-%d",
+                    },
+                    {"field": name, "type": "quantitative", "title": title, "format": ".1f"},
+                    {"field": "entries", "type": "quantitative", "title": "Entries"},
+                ],
+            },
+        }
+        title_spec = {"text": title, "fontSize": 9, "color": colour, "offset": 2}
+        rows.append({"title": title_spec, "width": PLOT_WIDTH_PX, "height": row_height_px, **line})
+    return {
+        "$schema": SCHEMA,
+        "title": f"Patient diary ({word}, {len(diary)} entries)",
+        "config": _config(),
+        "data": {"values": diary_means(diary, period)},
+        "spacing": 3,
+        "vconcat": rows,
+    }
+
+
+CHARTS: Mapping[str, Callable[[PrevisitData], dict[str, Any]]] = {
+    "activity_chart": activity_chart,
+    "crp_chart": crp_chart,
+    "diary_chart": diary_chart,
+}
+"""Every chart by its stable name (the web pages use the same names)."""
+
+
+def all_charts(data: PrevisitData) -> dict[str, dict[str, Any]]:
+    """Every chart's specification, by name."""
+    return {name: chart(data) for name, chart in CHARTS.items()}

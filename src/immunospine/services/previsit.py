@@ -1,0 +1,208 @@
+"""Gather what the pre-visit report shows for one patient: a frozen ``PrevisitData``.
+
+The record comes from the audited services (``record.timeline``, ``tracking.detect_flares``,
+``tracking.treat_to_target``, ``tracking.due_questionnaires``); nothing is recomputed here and
+nothing is rounded or worded for display (``reports.previsit`` renders, ``reports.charts`` draws).
+
+The period runs from ``since`` (default: the first dated record) to ``until`` (default: the
+latest date a record may carry, i.e. today). Medication courses are kept when they overlap the
+period, so a course started before ``since`` still shows as a band.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+from immunospine import __version__
+from immunospine.errors import InputError
+from immunospine.records import (
+    Assessment,
+    Condition,
+    DiaryEntry,
+    LabResult,
+    MedicationCourse,
+    Patient,
+)
+from immunospine.reports.model import (
+    DiaryDay,
+    DueItem,
+    FlareMark,
+    LabPoint,
+    MedicationSpan,
+    PrevisitData,
+    ScorePoint,
+    TargetCheck,
+)
+from immunospine.reports.wording import NOT_A_DIAGNOSIS
+from immunospine.services import record, tracking
+from immunospine.storage.uow import Database
+
+__all__ = [
+    "ACTIVITY_CALCULATORS",
+    "LAB_TESTS",
+    "activity_calculators",
+    "check_output_file",
+    "gather_previsit",
+    "write_previsit",
+]
+
+ACTIVITY_CALCULATORS: dict[Condition, tuple[str, ...]] = {
+    Condition.RHEUMATOID_ARTHRITIS: ("das28_crp", "das28_esr"),
+    Condition.PSORIATIC_ARTHRITIS: ("basdai", "das28_crp", "das28_esr"),
+}
+"""Disease-activity scores charted per diagnosis; everything else: ASDAS and BASDAI."""
+SPONDYLOARTHRITIS_CALCULATORS = ("asdas_crp", "asdas_esr", "basdai")
+LAB_TESTS = ("crp",)
+"""Quantitative lab tests the report charts."""
+
+
+def activity_calculators(patient: Patient) -> tuple[str, ...]:
+    """The activity scores to chart: DAS28 for rheumatoid arthritis alone, else ASDAS/BASDAI."""
+    conditions = {d.condition for d in patient.diagnoses}
+    spa = {Condition.AXIAL_SPONDYLOARTHRITIS, Condition.PERIPHERAL_SPONDYLOARTHRITIS}
+    if conditions & spa:
+        return SPONDYLOARTHRITIS_CALCULATORS
+    for condition, calculators in ACTIVITY_CALCULATORS.items():
+        if condition in conditions:
+            return calculators
+    return SPONDYLOARTHRITIS_CALCULATORS
+
+
+def gather_previsit(
+    db: Database,
+    patient_id: str,
+    *,
+    actor: str,
+    since: date | None = None,
+    until: date | None = None,
+    today: date | None = None,
+) -> PrevisitData:
+    """The pre-visit report's data for ``patient_id`` (``NotFound`` if there is none).
+
+    ``today`` is the date the report is prepared on (default: the local date); ``until``
+    defaults to it.
+    """
+    today = today or datetime.now().astimezone().date()
+    end = until or today
+    if since is not None and since > end:
+        raise InputError.single(
+            ("since",), f"must be on or before {end.isoformat()}", since.isoformat()
+        )
+    timeline = record.timeline(db, patient_id, actor=actor, until=end)
+    patient = timeline.patient
+    start = since or min((e.on for e in timeline.entries), default=end)
+
+    scores, labs, medications, diary = [], [], [], []
+    for entry in timeline.entries:
+        r = entry.record
+        if isinstance(r, MedicationCourse):
+            if r.stopped_on is None or r.stopped_on >= start:
+                medications.append(_span(r))
+        elif entry.on < start:
+            continue
+        elif isinstance(r, Assessment) and r.score is not None:
+            scores.append(ScorePoint(r.calculator, r.assessed_on, r.score, r.category))
+        elif isinstance(r, LabResult) and r.test.value in LAB_TESTS and r.value is not None:
+            rng = r.reference_range
+            labs.append(
+                LabPoint(r.test.value, r.collected_on, r.value, r.unit or "", rng and rng[1])
+            )
+        elif isinstance(r, DiaryEntry):
+            diary.append(
+                DiaryDay(
+                    r.recorded_on, r.pain_nrs, r.morning_stiffness_min, r.sleep_hours, r.stress_nrs
+                )
+            )
+    latest: dict[str, ScorePoint] = {}
+    for s in scores:
+        latest[s.calculator] = s
+    flares = tuple(
+        FlareMark(f.on, f.kind, f.detail)
+        for f in tracking.detect_flares(db, patient_id, actor=actor)
+        if start <= f.on <= end
+    )
+    return PrevisitData(
+        patient_id=patient.patient_id,
+        year_of_birth=patient.year_of_birth,
+        sex=patient.sex.value,
+        conditions=tuple((d.condition.value, d.diagnosed_on) for d in patient.diagnoses),
+        since=start,
+        until=end,
+        prepared_on=today,
+        activity_calculators=activity_calculators(patient),
+        scores=tuple(scores),
+        latest=tuple(latest.values()),
+        labs=tuple(labs),
+        medications=tuple(medications),
+        flares=flares,
+        diary=tuple(diary),
+        targets=_targets(db, patient_id, actor),
+        due=tuple(
+            DueItem(d.questionnaire, d.due_on, d.last_on)
+            for d in tracking.due_questionnaires(db, actor=actor, today=end, patient_id=patient_id)
+        ),
+        disclaimer=NOT_A_DIAGNOSIS,
+        software=f"immunospine {__version__}",
+    )
+
+
+def _span(course: MedicationCourse) -> MedicationSpan:
+    return MedicationSpan(
+        drug=course.drug,
+        drug_class=course.drug_class.value,
+        started_on=course.started_on,
+        stopped_on=course.stopped_on,
+        stop_reason=course.stop_reason.value if course.stop_reason else None,
+        dose=course.dose,
+        dose_unit=course.dose_unit,
+        frequency=course.frequency,
+    )
+
+
+def _targets(db: Database, patient_id: str, actor: str) -> tuple[TargetCheck, ...]:
+    thresholds = {t.label: t.below for t in tracking.DEFAULT_TARGETS}
+    return tuple(
+        TargetCheck(
+            s.target, thresholds.get(s.target), s.status, s.calculator, s.assessed_on, s.score
+        )
+        for s in tracking.treat_to_target(db, actor=actor, patient_id=patient_id)
+    )
+
+
+def check_output_file(path: Path, *, field: str) -> Path:
+    """``path`` if a file can be written there; ``InputError`` on ``field`` saying why not."""
+    parent = path.parent
+    problem = (
+        "is a folder; give a file name inside it"
+        if path.is_dir()
+        else f"cannot be written: the folder {parent} does not exist"
+        if not parent.exists()
+        else f"cannot be written: {parent} is not a folder"
+        if not parent.is_dir()
+        else f"cannot be written: no permission to write in {parent}"
+        if not os.access(parent, os.W_OK)
+        else None
+    )
+    if problem:
+        raise InputError.single((field,), problem, str(path))
+    return path
+
+
+def write_previsit(data: PrevisitData, pdf: Path, html: Path | None = None) -> None:
+    """Render the report once (charts included) and write the PDF and, if asked, its HTML twin.
+
+    Each file is written to a temporary name beside it and renamed, so a failure never leaves
+    half a report behind.
+    """
+    from immunospine.reports import charts, previsit, previsit_pdf
+
+    svgs = previsit.chart_svgs(charts.all_charts(data))
+    outputs = [(pdf, previsit_pdf.render_previsit_pdf(data, svgs))]
+    if html is not None:
+        outputs.append((html, previsit.render_previsit_html(data, svgs).encode()))
+    for path, content in outputs:
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_bytes(content)
+        partial.replace(path)
