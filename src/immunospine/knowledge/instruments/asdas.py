@@ -101,7 +101,7 @@ def score_crp(x: AsdasCrpInputs) -> Result:
     c = CRP_COEFFICIENTS[x.coefficients]
     terms = _patient_terms(x, c)
     crp_used = max(x.crp_mg_l, CRP_FLOOR_MG_L)
-    terms["crp"] = c[4] * math.log(crp_used + 1)
+    terms["crp"] = c[4] * math.log1p(crp_used)
     return SPEC_CRP.result(
         score=sum(terms.values()),
         components={**terms, "crp_mg_l_used": crp_used, "coefficients": x.coefficients},
