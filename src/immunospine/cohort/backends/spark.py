@@ -1,13 +1,20 @@
 """PySpark backend (optional extra ``spark``, Java 17+): OMOP Parquet files as Spark temp views.
 
-Local mode binds to 127.0.0.1 with the UI off and few shuffle partitions (omop-and-data.md §5.1,
-gotcha 5); pass an existing ``SparkSession`` to run on a cluster instead. Spark adds ~10 s of
-start-up: keep DuckDB for anything that fits on one machine.
+Local mode binds to 127.0.0.1 with the UI off and few shuffle partitions; pass an existing
+``SparkSession`` to run on a cluster instead. Spark adds ~10 s of start-up: keep DuckDB for
+anything that fits on one machine.
+
+Quiet by design: the JVM's own output (its start-up notices, log4j messages, stage progress bars)
+would mix into the command line's progress display, so the local JVM is started with its standard
+output and error sent to a log file (``jvm_log_path``), log4j at ERROR (``log4j2-quiet.properties``)
+and ``spark.ui.showConsoleProgress`` off. Spark's failures still reach us as exceptions.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,14 +25,24 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 
+#: log4j 2 configuration of the local JVM: errors only, to the JVM's standard error (the log file).
+LOG4J2_PROPERTIES = Path(__file__).with_name("log4j2-quiet.properties")
+
 LOCAL_CONF: dict[str, str] = {
     "spark.driver.bindAddress": "127.0.0.1",
     "spark.driver.host": "127.0.0.1",
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG4J2_PROPERTIES.as_uri()}",
     "spark.sql.shuffle.partitions": "4",
     "spark.sql.session.timeZone": "UTC",
     "spark.driver.memory": "2g",
 }
+
+
+def jvm_log_path() -> Path:
+    """Where the local JVM's standard output and error go (one file per Python process)."""
+    return Path(tempfile.gettempdir()) / f"immunospine-spark-{os.getpid()}.log"
 
 
 def spark_available() -> str | None:
@@ -40,22 +57,33 @@ def spark_available() -> str | None:
 
 
 def local_session(app_name: str = "immunospine-cohort", cores: int = 2) -> Any:
-    """A local SparkSession bound to 127.0.0.1 (reused if one is already running)."""
+    """A local SparkSession bound to 127.0.0.1 (reused if one is already running).
+
+    The first session of a process starts the JVM with its output in :func:`jvm_log_path`.
+    """
     why = spark_available()
     if why:
         raise MissingExtraError("spark", feature=f"the Spark cohort backend ({why})")
-    import os
-
+    from pyspark import SparkConf, SparkContext
+    from pyspark.java_gateway import launch_gateway
     from pyspark.sql import SparkSession
 
+    if SparkContext._active_spark_context is not None:
+        return SparkSession.builder.getOrCreate()
     # the JVM picks its own address from the environment before any conf is read
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    builder = SparkSession.builder.appName(app_name).master(f"local[{cores}]")
+    conf = SparkConf().setAppName(app_name).setMaster(f"local[{cores}]")
     for key, value in LOCAL_CONF.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    session.sparkContext.setLogLevel("ERROR")
-    return session
+        conf.set(key, value)
+    gateway = None
+    if SparkContext._gateway is None:
+        with jvm_log_path().open("ab") as log:
+            gateway = launch_gateway(  # type: ignore[no-untyped-call]
+                conf, popen_kwargs={"stdout": log, "stderr": log}
+            )
+    context = SparkContext(conf=conf, gateway=gateway)
+    context.setLogLevel("ERROR")
+    return SparkSession(context)
 
 
 class SparkBackend:
