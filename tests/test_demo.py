@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from immunospine.errors import InputError
+from immunospine.reports.demo_text import render_demo
 from immunospine.services import demo
 
 
@@ -18,12 +19,14 @@ def test_demo_runs_the_whole_path(tmp_path: Path) -> None:
     assert [s.split(":")[0] for s in steps] == ["Find", "Follow", "Scale", "Scale"]
     assert report.triage.urgency in {"routine", "soon"}
     assert {r.name for r in report.scores} == {"basdai", "asdas_crp", "basfi"}
-    assert report.clinic["patients"] == 3
-    assert report.clinic["database"].startswith("sqlite:///")
-    assert (tmp_path / "out" / "worklist.parquet").exists()
-    text = demo.render_text(report)
+    assert report.clinic.patients == 3
+    assert report.clinic.database.startswith("sqlite:///")
+    assert report.cohort.worklist == tmp_path / "out" / "worklist.parquet"
+    assert report.cohort.worklist.exists()
+    text = render_demo(report)
     assert "not a diagnosis" in text
     assert "does not diagnose" in text
+    assert "1. Find" in text and "4. Scale" in text and "AUC" in text
 
 
 def test_demo_reruns_in_its_own_folder(tmp_path: Path) -> None:
@@ -38,4 +41,17 @@ def test_demo_refuses_to_empty_a_folder_it_did_not_make(tmp_path: Path) -> None:
     (tmp_path / "mine.txt").write_text("keep me")
     with pytest.raises(InputError, match="was not made by the demo"):
         demo.prepare_output(tmp_path)
+    assert (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_the_demo_command_names_its_option_for_a_foreign_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from immunospine.cli import main
+
+    (tmp_path / "mine.txt").write_text("keep me")
+    assert main(["demo", "-o", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "--out" in err and "was not made by the demo" in err
     assert (tmp_path / "mine.txt").read_text() == "keep me"

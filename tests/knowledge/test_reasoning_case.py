@@ -154,4 +154,6 @@ def test_disclaimer_and_text_report() -> None:
     assert result.disclaimer == DISCLAIMER
     assert result.urgency == "routine"
     assert result.category == "unlikely"
-    assert result.to_text().endswith(DISCLAIMER + "\n")
+    from immunospine.reports.triage_text import render_triage_text
+
+    assert render_triage_text(result).endswith(DISCLAIMER + "\n")

@@ -179,3 +179,24 @@ def test_public_api_triage_is_the_service() -> None:
     from immunospine.services.triage import triage
 
     assert immunospine.triage is triage
+
+
+def test_text_report_of_an_emergency_is_about_the_emergency(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = {**CASE, "red_flags": {"saddle_anaesthesia": True}}
+    code, out, _ = run(["triage", "-f", "text"], json.dumps(case), monkeypatch, capsys)
+    assert code == 0
+    assert "emergency department" in out
+    assert "Referral tools:" not in out
+    assert "the warning sign comes first" in out
+
+
+def test_text_report_says_nice_ng65_does_not_apply_under_16(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    case = {**CASE, "age": 15, "back_pain": {**CASE["back_pain"], "age_at_onset": 13}}  # type: ignore[dict-item]
+    code, out, _ = run(["triage", "-f", "text"], json.dumps(case), monkeypatch, capsys)
+    assert code == 0
+    nice = next(line for line in out.splitlines() if "NICE NG65" in line)
+    assert "does not apply" in nice

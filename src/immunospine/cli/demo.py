@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from immunospine.cli import app
-from immunospine.services import demo as demo_service
+from immunospine.errors import InputError
 
 demo_app = typer.Typer(
     help="Run the demo on synthetic data (what `make run` shows); `demo seed` fills a database.",
@@ -27,7 +26,7 @@ def demo(
     ctx: typer.Context,
     out: Annotated[
         Path,
-        typer.Option("--out", help="folder the demo owns and recreates on each run"),
+        typer.Option("--out", "-o", help="folder the demo owns and recreates on each run"),
     ] = Path("demo-output"),
     patients: Annotated[
         int, typer.Option("--clinic-patients", min=1, help="patients in the synthetic clinic")
@@ -40,7 +39,17 @@ def demo(
     """Run the demo on synthetic data (what `make run` shows)."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+
+    from immunospine.reports.demo_text import render_demo
+    from immunospine.services import demo as demo_service
+
     console = Console(stderr=True)
+    try:
+        demo_service.prepare_output(out)
+    except InputError as exc:  # the service names the field; the command names its option
+        problem = exc.problems[0]
+        raise InputError.single(("--out",), problem.msg, problem.value) from None
     with console.status("starting the demo") as status:
         report = demo_service.run_demo(
             out,
@@ -49,4 +58,4 @@ def demo(
             seed=seed,
             on_step=lambda text: status.update(text),
         )
-    typer.echo(demo_service.render_text(report))
+    typer.echo(render_demo(report))

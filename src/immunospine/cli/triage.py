@@ -11,7 +11,6 @@ import typer
 
 from immunospine.cli import app
 from immunospine.cli._io import read_json_text
-from immunospine.services import triage as triage_service
 
 
 class Format(StrEnum):
@@ -34,10 +33,12 @@ def triage(
         Format, typer.Option("--format", "-f", help="json (default) or text")
     ] = Format.json,
 ) -> None:
-    assessment = triage_service.triage_json(
-        read_json_text(input_file, context="triage", what="case")
-    )
+    from immunospine.services.triage import triage_json
+
+    result = triage_json(read_json_text(input_file, context="triage", what="case"))
     if format_ is Format.text:
-        typer.echo(assessment.to_text(), nl=False)
+        from immunospine.reports.triage_text import render_triage_text
+
+        typer.echo(render_triage_text(result), nl=False)
     else:
-        typer.echo(json.dumps(assessment.to_dict(), ensure_ascii=False))
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -12,14 +12,30 @@ and recreated on each run. All data is invented.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from immunospine.knowledge import Result, calculate
 from immunospine.services import cohort_data, cohort_screen, database, demo_clinic, tracking
-from immunospine.services.triage import Assessment, triage
+from immunospine.services.cohort_screen import ScreenSummary
+from immunospine.services.tracking import TargetStatus
+from immunospine.services.triage import TriageResult, triage
+
+if TYPE_CHECKING:
+    from immunospine.cohort.evaluation import Evaluation
+
+__all__ = [
+    "DISCLAIMER",
+    "SAMPLE_CASE",
+    "SAMPLE_SCORES",
+    "ClinicPart",
+    "CohortPart",
+    "DemoReport",
+    "prepare_output",
+    "run_demo",
+]
 
 DISCLAIMER = (
     "immunospine supports decisions; it does not diagnose. Discuss every result with a clinician."
@@ -58,13 +74,34 @@ SAMPLE_SCORES: dict[str, dict[str, Any]] = {
 }
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class ClinicPart:
+    """The synthetic clinic: where it is, how much was seeded, who is off target."""
+
+    database: str
+    patients: int
+    records: Mapping[str, int]
+    off_target: tuple[TargetStatus, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CohortPart:
+    """The synthetic population's screen, its evaluation against the truth, and the worklist."""
+
+    screen: ScreenSummary
+    evaluation: Evaluation
+    worklist: Path
+
+
+@dataclass(frozen=True, slots=True)
 class DemoReport:
+    """What the demo found, as values; ``reports.demo_text`` renders it."""
+
     out_dir: Path
-    triage: Assessment
+    triage: TriageResult
     scores: tuple[Result, ...]
-    clinic: dict[str, Any] = field(default_factory=dict)
-    cohort: dict[str, Any] = field(default_factory=dict)
+    clinic: ClinicPart
+    cohort: CohortPart
     disclaimer: str = DISCLAIMER
 
 
@@ -74,7 +111,7 @@ def prepare_output(out_dir: Path) -> Path:
         from immunospine.errors import InputError
 
         raise InputError.single(
-            ("--out",),
+            ("out_dir",),
             "exists and was not made by the demo; choose an empty or new folder",
             str(out_dir),
         )
@@ -100,7 +137,6 @@ def run_demo(
     step("Find: triaging a synthetic person with chronic back pain")
     assessment = triage(SAMPLE_CASE)
     scores = tuple(calculate(name, **inputs) for name, inputs in SAMPLE_SCORES.items())
-    report = DemoReport(out_dir, assessment, scores)
 
     step(f"Follow: seeding a synthetic clinic of {clinic_patients} patients into SQLite")
     db_url = f"sqlite:///{out_dir / 'clinic.db'}"
@@ -108,60 +144,22 @@ def run_demo(
         database.upgrade(db)
         seeded = demo_clinic.seed_clinic(db, clinic_patients, seed, actor=ACTOR)
         off = tracking.off_target(db, actor=ACTOR)
-        report.clinic = {
-            "database": db_url,
-            "patients": seeded.patients,
-            "records": dict(seeded.records),
-            "off_target": [
-                {"patient_id": s.patient_id, "target": s.target, "score": s.score}
-                for s in off
-                if s.status == "off_target"
-            ],
-        }
+    clinic = ClinicPart(
+        database=db_url,
+        patients=seeded.patients,
+        records=dict(seeded.records),
+        off_target=tuple(s for s in off if s.status == "off_target"),
+    )
 
     step(f"Scale: generating a synthetic OMOP population of {population:,} persons")
     omop = out_dir / "omop"
     cohort_data.generate_population(omop, population, seed)
     step("Scale: screening it for undiagnosed axSpA with DuckDB")
     worklist = out_dir / "worklist.parquet"
-    summary = cohort_screen.screen(
+    screened = cohort_screen.screen(
         cohort_screen.ScreenRequest(backend="duckdb", out=worklist, data=omop)
     )
     evaluation = cohort_data.evaluate_worklist(worklist, omop / "truth.parquet")
-    report.cohort = {
-        "summary": summary.lines(),
-        "evaluation": cohort_data.render_evaluation(evaluation),
-        "worklist": str(worklist),
-    }
-    return report
-
-
-def render_text(report: DemoReport) -> str:
-    """The demo as a readable terminal report."""
-    out: list[str] = []
-
-    def heading(text: str) -> None:
-        out.extend(["", text, "-" * len(text)])
-
-    heading("1. Find: triage of a synthetic 31-year-old with 4 years of back pain")
-    out.append(report.triage.to_text().rstrip())
-    heading("2. Score: disease activity with cited calculators")
-    for r in report.scores:
-        score = "—" if r.score is None else f"{r.score:.2f}"
-        category = f" ({r.category.replace('_', ' ')})" if r.category else ""
-        out.append(f"  {r.name:<10} {score}{category}   [{r.citation.split(';')[0][:60]}…]")
-    heading("3. Follow: a synthetic clinic in SQLite")
-    c = report.clinic
-    out.append(f"  {c['patients']} patients seeded into {c['database']}")
-    out.append("  records: " + ", ".join(f"{k} {v:,}" for k, v in sorted(c["records"].items())))
-    out.append(f"  off target (treat-to-target list): {len(c['off_target'])} patient(s)")
-    for s in c["off_target"][:8]:
-        score = "—" if s["score"] is None else f"{s['score']:.2f}"
-        out.append(f"    {s['patient_id']:<18} {s['target']:<28} latest {score}")
-    heading("4. Scale: case-finding over a synthetic OMOP population (DuckDB)")
-    out.extend("  " + line for line in report.cohort["summary"])
-    out.append("")
-    out.extend("  " + line for line in report.cohort["evaluation"].splitlines())
-    out.append(f"  worklist: {report.cohort['worklist']}")
-    out += ["", f"Everything the demo wrote is in {report.out_dir}/", "", report.disclaimer]
-    return "\n".join(out)
+    return DemoReport(
+        out_dir, assessment, scores, clinic, CohortPart(screened, evaluation, worklist)
+    )

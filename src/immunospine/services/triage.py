@@ -1,4 +1,4 @@
-"""Triage of chronic back pain: one case in, one assessment out (``triage-contract.md``).
+"""Triage of chronic back pain: one case in, one ``TriageResult`` out (``triage-contract.md``).
 
 ``triage(case)`` validates the case, then orchestrates the knowledge core:
 
@@ -13,9 +13,10 @@
 6. urgency and next step — the one urgency rule is in ``knowledge.reasoning.urgency``;
 7. plain-language explanation and disclaimer (``knowledge.reasoning.explain``).
 
-The ``Assessment`` keeps every intermediate result (criteria ``Result`` objects, strategy traces,
+The ``TriageResult`` keeps every intermediate result (criteria ``Result`` objects, strategy traces,
 unknown answers) so that the self-check and the printable summary can show why; ``to_dict()`` is
-the contract's JSON (with extra fields, never renamed ones) and ``to_text()`` a readable report.
+the contract's JSON (with extra fields, never renamed ones). Text, HTML and PDF are rendered in
+``reports`` (``reports.triage_text``, ``reports.triage_summary``).
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ from immunospine.knowledge.reasoning.referral import Referral, recommend
 from immunospine.knowledge.reasoning.urgency import NextStep, decide
 from immunospine.services.calculators import parse_json_object
 
-__all__ = ["Assessment", "triage", "triage_json"]
+__all__ = ["TriageResult", "triage", "triage_json"]
 
 
 @dataclass(frozen=True)
-class Assessment:
+class TriageResult:
     """The triage of one case. Every field is documented in ``triage-contract.md`` or below.
 
     Attributes:
@@ -81,7 +82,7 @@ class Assessment:
         return str(self.probability.category)
 
     def to_dict(self) -> dict[str, Any]:
-        """The contract's assessment JSON (plain dicts, lists, numbers, strings)."""
+        """The contract's JSON (plain dicts, lists, numbers, strings)."""
         components = self.probability.components
         contributions = [
             {
@@ -132,35 +133,8 @@ class Assessment:
             "red_flags_unknown": list(self.red_flags_unknown),
         }
 
-    def to_text(self) -> str:
-        """A readable report for the person: what to do, why, and the disclaimer."""
-        d = self.to_dict()
-        lines = [
-            "Back pain triage",
-            "================",
-            f"What to do: {self.step.urgency.replace('_', ' ')}",
-            "",
-            self.explanation,
-        ]
-        if self.red_flags:
-            lines += ["", "Warning signs:"]
-            lines += [f"  - {f.label}: {f.action}" for f in self.red_flags]
-        words = {"met": "yes", "not_met": "no", "indeterminate": "not sure (answers missing)"}
-        lines += ["", "Does the back pain look inflammatory?"]
-        for name, title in (("calin", "Calin"), ("berlin", "Berlin"), ("asas", "ASAS")):
-            lines.append(f"  - {title} checklist: {words[d['inflammatory_back_pain'][name]]}")
-        chance = 100 * (self.probability.score or 0.0)
-        lines.append(f"Chance of inflammation of the spine: about {chance:.0f} in 100")
-        lines += ["", "Referral tools:"]
-        lines += [f"  - {s['title']}: {words[s['verdict']]}" for s in d["referral"]["strategies"]]
-        if self.considerations:
-            lines += ["", "Also worth discussing:"]
-            lines += [f"  - {c.why}" for c in self.considerations]
-        lines += ["", self.disclaimer]
-        return "\n".join(lines) + "\n"
 
-
-def triage(case: Mapping[str, Any]) -> Assessment:
+def triage(case: Mapping[str, Any]) -> TriageResult:
     """Assess one case (a mapping shaped as ``triage-contract.md`` says); ``InputError`` if bad."""
     valid = parse_case(case)
     flags, unknown_flags = screen(valid)
@@ -190,7 +164,7 @@ def triage(case: Mapping[str, Any]) -> Assessment:
         step=step,
         considerations=considerations,
     )
-    return Assessment(
+    return TriageResult(
         case=valid,
         step=step,
         red_flags=flags,
@@ -205,6 +179,6 @@ def triage(case: Mapping[str, Any]) -> Assessment:
     )
 
 
-def triage_json(text: str) -> Assessment:
+def triage_json(text: str) -> TriageResult:
     """Assess a case given as JSON text (the CLI's and the API's path)."""
     return triage(parse_json_object(text, source="triage"))

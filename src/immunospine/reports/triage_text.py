@@ -1,0 +1,57 @@
+"""The triage as a readable text report for the person (``immunospine triage --format text``).
+
+What to do first, then why, then the disclaimer. When a warning sign calls for the emergency
+department, the report is about that: the referral tools are left out, since a referral question
+comes after the emergency has been checked.
+"""
+
+from __future__ import annotations
+
+from immunospine.reports import wording
+from immunospine.reports.triage_view import TriageView
+
+__all__ = ["EMERGENCY_FIRST", "render_triage_text"]
+
+EMERGENCY_FIRST = (
+    "Referral to a specialist is not discussed here: the warning sign comes first. Once the "
+    "emergency has been checked, a doctor can look at the rest."
+)
+
+
+def render_triage_text(result: TriageView) -> str:
+    """The report as text ending in a newline."""
+    emergency = result.step.urgency == "emergency"
+    lines = [
+        "Back pain triage",
+        "================",
+        f"What to do: {result.step.urgency.replace('_', ' ')}",
+        "",
+        result.explanation,
+    ]
+    if result.red_flags:
+        lines += ["", "Warning signs:"]
+        lines += [f"  - {f.label}: {f.action}" for f in result.red_flags]
+    lines += ["", "Does the back pain look inflammatory?"]
+    for key, name in wording.CHECKLIST_NAMES.items():
+        checklist = result.ibp.get(key)
+        verdict = checklist.verdict.value if checklist and checklist.verdict else "indeterminate"
+        lines.append(f"  - {name} checklist: {wording.verdict_words(verdict)}")
+    score = result.probability.score
+    if score is None:
+        lines.append("Chance of inflammation of the spine: could not be estimated")
+    else:
+        lines.append(f"Chance of inflammation of the spine: about {wording.in_100(score)}")
+    if emergency:
+        lines += ["", EMERGENCY_FIRST]
+    else:
+        lines += ["", "Referral tools:"]
+        lines += [
+            f"  - {wording.strategy_name(s.name)}: "
+            f"{wording.strategy_verdict_words(s.name, s.verdict.value, result.case.age)}"
+            for s in result.referral.strategies
+        ]
+    if result.considerations:
+        lines += ["", "Also worth discussing:"]
+        lines += [f"  - {c.why}" for c in result.considerations]
+    lines += ["", result.disclaimer]
+    return "\n".join(lines) + "\n"
