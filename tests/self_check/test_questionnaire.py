@@ -99,6 +99,17 @@ def test_each_yes_no_question_maps_to_its_contract_field(
         ("duration_months", "14", ("back_pain", "duration_months"), 14),
         ("duration_months", "2 years", ("back_pain", "duration_months"), 24),
         ("duration_months", "1.5y", ("back_pain", "duration_months"), 18),
+        ("duration_months", "three years", ("back_pain", "duration_months"), 36),
+        ("duration_months", "a year", ("back_pain", "duration_months"), 12),
+        ("duration_months", "Twenty-four months", ("back_pain", "duration_months"), 24),
+        ("age_at_onset", "twenty five", ("back_pain", "age_at_onset"), 25),
+        (
+            "morning_stiffness_minutes",
+            "half an hour",
+            ("back_pain", "morning_stiffness_minutes"),
+            30,
+        ),
+        ("morning_stiffness_minutes", "an hour", ("back_pain", "morning_stiffness_minutes"), 60),
         ("duration_months", "d", ("back_pain", "duration_months"), None),
         ("age_at_onset", "20", ("back_pain", "age_at_onset"), 20),
         ("age_at_onset", "don't know", ("back_pain", "age_at_onset"), None),
@@ -143,14 +154,41 @@ def test_a_no_skips_the_follow_up_and_implies_its_answer(
     n, m = session.progress()
     session.submit("n")
     assert session.current is not None and session.current.id != follow_up
-    assert session.progress() == (n + 1, m - 1)
+    assert session.progress() == (n + 2, m)  # the number jumps over the follow-up; same total
+    assert session.skipped() == (question(follow_up),)
     assert at(session.case(), question(follow_up).field or ()) == implied
 
 
-def test_a_dont_know_gate_still_asks_the_follow_up() -> None:
-    session = session_at("night_pain")
+@pytest.mark.parametrize(
+    ("gate", "follow_up"),
+    [
+        ("morning_stiffness", "morning_stiffness_minutes"),
+        ("night_pain", "wakes_second_half_of_night"),
+        ("buttock_pain", "alternating_buttock_pain"),
+    ],
+)
+def test_a_dont_know_gate_skips_the_follow_up_and_leaves_it_unknown(
+    gate: str, follow_up: str
+) -> None:
+    """Defect 5: "Does it wake you?" was asked after "don't know" whether there is night pain."""
+    session = session_at(gate)
     session.submit("d")
-    assert session.current is not None and session.current.id == "wakes_second_half_of_night"
+    assert session.current is not None and session.current.id != follow_up
+    assert at(session.case(), question(follow_up).field or ()) is None
+
+
+def test_the_question_count_never_changes_and_ends_at_the_total() -> None:
+    """Defect 5: "Question 5 of 37" became "of 35" mid-way; the last one was not "N of N"."""
+    answers = {**TYPICAL_AS, "morning_stiffness": "n", "night_pain": "d", "buttock_pain": "n"}
+    session = Session()
+    seen: list[tuple[int, int]] = []
+    while (q := session.current) is not None:
+        seen.append(session.progress())
+        session.submit(answers[q.id])
+    assert {m for _, m in seen} == {len(QUESTIONS)}
+    assert seen[-1] == (len(QUESTIONS), len(QUESTIONS))
+    assert [n for n, _ in seen] == sorted({n for n, _ in seen})
+    assert len(seen) + len(session.skipped()) == len(QUESTIONS)
 
 
 def test_dont_know_about_stiffness_skips_its_length_and_leaves_it_unknown() -> None:
@@ -175,6 +213,9 @@ def test_no_back_pain_stops_early_with_advice() -> None:
     [
         ("age", "d", "needed"),
         ("age", "abc", "number"),
+        ("age", "about thirty", "digits or words"),
+        ("age", "a", "number"),
+        ("duration_months", "five twenty years", "number"),
         ("age", "130", "outside"),
         ("age", "-3", "number"),
         ("age", "32.5", "whole years"),

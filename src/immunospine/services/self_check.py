@@ -6,9 +6,13 @@ do not apply, and turns the answers into a case of ``triage-contract.md`` (``Ses
 
 Rules: every question but age accepts "d" / "don't know", which becomes ``null`` in the case,
 never a guess. Age is required by the contract, so it is the one question without "don't know".
-A follow-up skipped because its gate was answered "no" takes the value the "no" implies (no
-morning stiffness → 0 minutes; no night pain → does not wake in the second half of the night; no
-buttock pain → it does not alternate); skipped after "don't know", it stays unknown. "q" quits
+A follow-up is asked only after a "yes" to its gate. Skipped because the gate was answered "no",
+it takes the value the "no" implies (no morning stiffness → 0 minutes; no night pain → does not
+wake in the second half of the night; no buttock pain → it does not alternate); skipped after
+"don't know", it stays unknown (a question about something the person is unsure of is not asked).
+Questions keep their number in the questionnaire ("Question 9 of 37"): the total never changes,
+and a skipped follow-up shows as a jump in the numbers (``Session.skipped``). Numbers may be typed
+as digits or in words ("three years", "an hour", "twenty-five"). "q" quits
 (``Reply.status == "quit"``), "b" goes back one question. A "yes" to a red flag whose condition is
 an emergency in the knowledge base (cauda equina) returns that condition's action as
 ``Reply.alert`` at once; the session goes on.
@@ -80,7 +84,7 @@ class Question:
     allow_unknown: bool = True
     gate: str = ""
     """A follow-up: asked only when the question ``gate`` was answered with one of ``ask_if``."""
-    ask_if: tuple[Value, ...] = (True, None)
+    ask_if: tuple[Value, ...] = (True,)
     implied: Value = None
     """The follow-up's value when its gate was answered "no" (``False``); otherwise unknown."""
     check: Callable[[float, Answers], str | None] | None = None
@@ -102,7 +106,7 @@ class Question:
     def hint(self) -> str:
         """What may be typed, e.g. ``y = yes, n = no, d = don't know``."""
         if self.is_number:
-            parts = [f"a number from {self.minimum:g} to {self.maximum:g}"]
+            parts = [f"a number from {self.minimum:g} to {self.maximum:g} (digits or words)"]
             if self.unit == "months":
                 parts[0] += " (months), or years like '2 years'"
             elif self.unit == "minutes":
@@ -218,8 +222,7 @@ QUESTIONS: tuple[Question, ...] = (
     _pain("morning_stiffness_minutes", "Morning stiffness lasts",
           "About how long does the morning stiffness last?",
           "Stiffness lasting more than half an hour points more towards inflammation.",
-          minimum=1, maximum=1440, unit="minutes", gate="morning_stiffness", ask_if=(True,),
-          implied=0),
+          minimum=1, maximum=1440, unit="minutes", gate="morning_stiffness", implied=0),
     _pain("improves_with_exercise", "Better with exercise",
           "Does moving about or exercise make the back pain better?",
           "Pain from inflammation often eases when you move."),
@@ -329,6 +332,19 @@ def emergency_alert(question: Question, value: Value) -> str:
 
 
 _NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\s*$")
+_SMALL = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)  # fmt: skip
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_NUMBER_WORDS: dict[str, float] = {
+    **{w: float(i) for i, w in enumerate(_SMALL)},
+    **{w: float(20 + 10 * i) for i, w in enumerate(_TENS)},
+    "a": 1.0,
+    "an": 1.0,
+    "half": 0.5,
+}
 _UNITS = {
     "months": {"": 1.0, "m": 1.0, "mo": 1.0, "month": 1.0, "months": 1.0,
                "y": 12.0, "yr": 12.0, "yrs": 12.0, "year": 12.0, "years": 12.0,
@@ -336,6 +352,32 @@ _UNITS = {
     "minutes": {"": 1.0, "m": 1.0, "min": 1.0, "mins": 1.0, "minute": 1.0, "minutes": 1.0,
                 "h": 60.0, "hr": 60.0, "hrs": 60.0, "hour": 60.0, "hours": 60.0},
 }  # fmt: skip
+
+
+def _words_as_digits(typed: str) -> str:
+    """``typed`` with a leading number in words as digits: "three years" → "3 years".
+
+    Understood: zero to nineteen, the tens, their sums ("twenty-five", "twenty five"), "a" / "an"
+    (one) and "half a" / "half an" (0.5). Anything else is returned unchanged.
+    """
+    words = typed.replace("-", " ").split()
+    total, used = 0.0, 0
+    while used < len(words) and words[used] in _NUMBER_WORDS:
+        word = words[used]
+        if word == "half":
+            if used or used + 1 == len(words) or words[used + 1] not in ("a", "an"):
+                return typed
+            total, used = 0.5, used + 2
+            break
+        if word in ("a", "an") and used:
+            return typed
+        if used and not (words[used - 1] in _TENS and _NUMBER_WORDS[word] < 10):
+            return typed
+        total += _NUMBER_WORDS[word]
+        used += 1
+    if not used or (words[0] in ("a", "an") and used == len(words)):
+        return typed
+    return f"{total:g} " + " ".join(words[used:])
 
 
 def parse_answer(question: Question, text: str, answers: Answers) -> Answer | str:
@@ -350,7 +392,7 @@ def parse_answer(question: Question, text: str, answers: Answers) -> Answer | st
             if typed in (c.key, c.label, *c.aliases):
                 return Answer(c.value, c.label[0].upper() + c.label[1:])
         return f"Sorry, that is not one of the answers. Please type {question.hint()}."
-    match = _NUMBER.match(typed)
+    match = _NUMBER.match(typed) or _NUMBER.match(_words_as_digits(typed))
     factor = _UNITS.get(question.unit, {"": 1.0}).get(match.group(2)) if match else None
     if match is None or factor is None:
         return f"Sorry, I could not read that as a number. Please type {question.hint()}."
@@ -366,7 +408,7 @@ def parse_answer(question: Question, text: str, answers: Answers) -> Answer | st
     value: int | float = int(number) if question.integer or number.is_integer() else number
     shown = f"{value:g} {question.unit}".strip() if question.unit else f"{value:g}"
     if question.unit == "months" and factor != 1.0:
-        shown = f"{match.group(1)} {match.group(2)} ({value:g} months)"
+        shown = f"{text.strip()} ({value:g} months)"
     return Answer(value, shown)
 
 
@@ -416,9 +458,20 @@ class Session:
         return self.current is None
 
     def progress(self) -> tuple[int, int]:
-        """(number of the current question, how many questions apply so far)."""
-        done = len(self.answers)
-        return done + 1, done + len(self._pending())
+        """(number of the current question in the questionnaire, how many questions there are).
+
+        The total is fixed; a follow-up that does not apply keeps its number, so the numbers jump
+        over it and the last question is always "N of N".
+        """
+        current = self.current
+        total = len(self.questions)
+        return (total if current is None else self.questions.index(current) + 1), total
+
+    def skipped(self) -> tuple[Question, ...]:
+        """The questions before the current one that were not asked because they do not apply."""
+        current = self.current
+        end = len(self.questions) if current is None else self.questions.index(current)
+        return tuple(q for q in self.questions[:end] if q.id not in self.answers)
 
     def submit(self, text: str) -> Reply:
         """Answer the current question with what was typed."""
