@@ -243,3 +243,27 @@ def test_a_patient_with_nothing_recorded_still_gets_a_page(tmp_path: Path) -> No
     text = pdf_text(pdf)
     assert "NEW-1" in text and "no diagnosis recorded" in text
     assert "No medication recorded in the period." in text
+
+
+def test_tidy_svg_writes_out_what_fpdf2_does_not_assume() -> None:
+    raw = (
+        '<svg width="10" height="10"><g font-family="sans-serif">'
+        '<line transform="translate(1,0)" x2="0" y2="5" stroke="#ddd"/>'
+        '<path class="foreground" d="" display="none"/>'
+        '<path d="M0,0L1,1" fill="#123" stroke-width="2"/>'
+        '<path d="M0,0L2,2" fill="#123" opacity="0"/>'
+        '<path d="M0,0L3,3" stroke="#456" stroke-width="1"/>'
+        '<text font-family="sans-serif">Pain</text></g></svg>'
+    )
+    tidy = previsit_pdf.tidy_svg(raw, "helvetica")
+    assert '<line y1="0" x1="0" transform' in tidy  # SVG's defaults, written out
+    assert 'd=""' not in tidy and "M0,0L2,2" not in tidy  # draws nothing: dropped
+    assert '<path stroke="none" d="M0,0L1,1"' in tidy  # no stroke means none, not black
+    assert 'stroke="#456" stroke-width="1"' in tidy
+    assert 'font-family="sans-serif"' not in tidy and tidy.count('font-family="helvetica"') == 2
+
+
+def test_the_chart_renderer_can_start_in_the_background() -> None:
+    thread = previsit.warm_up()
+    thread.join(timeout=60)
+    assert not thread.is_alive()

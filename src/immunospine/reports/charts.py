@@ -47,6 +47,7 @@ _LABELS = {"asdas_crp": "ASDAS-CRP", "asdas_esr": "ASDAS-ESR", "das28_crp": "DAS
            "das28_esr": "DAS28-ESR"}  # fmt: skip
 
 DiaryPeriod = Literal["day", "week", "month"]
+MAX_DIARY_DOTS = 60
 DIARY_MEASURES: tuple[tuple[str, str, tuple[float, float] | None], ...] = (
     ("pain_nrs", "Pain (0-10)", (0.0, 10.0)),
     ("morning_stiffness_min", "Stiffness (min)", None),
@@ -299,6 +300,10 @@ def diary_chart(data: PrevisitData, *, row_height_px: int = 27) -> dict[str, Any
     diary = [d for d in data.diary if data.since <= d.on <= data.until]
     period = diary_period(data.since, data.until)
     word = {"day": "daily values", "week": "weekly means", "month": "monthly means"}[period]
+    means = diary_means(diary, period)
+    # Dots while they can be told apart; beyond that the line alone (the points stay, invisible,
+    # as hover targets for the tooltips on the web page).
+    dots = 1 if len(means) <= MAX_DIARY_DOTS else 0
     rows: list[dict[str, Any]] = []
     for i, (name, title, fixed) in enumerate(DIARY_MEASURES):
         last = i == len(DIARY_MEASURES) - 1
@@ -316,7 +321,7 @@ def diary_chart(data: PrevisitData, *, row_height_px: int = 27) -> dict[str, Any
                 "type": "line",
                 "strokeWidth": 1,
                 "color": colour,
-                "point": {"filled": True, "size": 8 if period != "month" else 14, "color": colour},
+                "point": {"filled": True, "size": 14, "color": colour, "opacity": dots},
             },
             "encoding": {
                 "x": _x(data, axis=last),
@@ -337,9 +342,9 @@ def diary_chart(data: PrevisitData, *, row_height_px: int = 27) -> dict[str, Any
         rows.append({"title": title_spec, "width": PLOT_WIDTH_PX, "height": row_height_px, **line})
     return {
         "$schema": SCHEMA,
-        "title": f"Patient diary ({word}, {len(diary)} entries)",
+        "title": f"Patient diary ({word}, {len(diary):,} entries)",
         "config": _config(),
-        "data": {"values": diary_means(diary, period)},
+        "data": {"values": means},
         "spacing": 3,
         "vconcat": rows,
     }

@@ -9,6 +9,7 @@ decimal, DAS28 with two (as they are usually reported), CRP with one. Charts com
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Mapping
@@ -191,7 +192,7 @@ def previsit_view(data: PrevisitData) -> PrevisitView:
         due_lines=_due_lines(data),
         medication_rows=meds,
         medication_note=note,
-        legend=f"{LEGEND} Diary: {diary_word} of {len(data.diary)} entries.",
+        legend=f"{LEGEND} Diary: {diary_word} of {len(data.diary):,} entries.",
         footer=f"{data.software} · {data.disclaimer}",
     )
 
@@ -214,15 +215,15 @@ def warm_up() -> threading.Thread:
     vl-convert starts a JavaScript engine and loads Vega-Lite on its first call (about 0.9 s);
     it releases the GIL meanwhile, so a command can read the database at the same time.
     """
+    try:
+        import vl_convert  # here, not in the thread: importing there would hold the import lock
+    except ImportError as exc:  # pragma: no cover - the extra is installed in development
+        raise MissingExtraError("reports", feature="report charts") from exc
     spec = {"$schema": charts.SCHEMA, "data": {"values": []}, "mark": "point"}
 
-    def run() -> None:
-        try:
-            import vl_convert
-
+    def run() -> None:  # a failed warm-up fails again, with its message, when charts are drawn
+        with contextlib.suppress(Exception):
             vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
-        except Exception:  # noqa: S110 - a failed warm-up shows again, with its message, later
-            pass
 
     thread = threading.Thread(target=run, name="vl-convert warm-up", daemon=True)
     thread.start()
