@@ -30,6 +30,7 @@ _COMMAND_MODULES = (
     "self_check",
     "db",
     "patient",
+    "report",
     "visit",
     "demo",
     "demo_seed",
