@@ -3,8 +3,8 @@
 Concept sets live in ``cohort/data/concept_sets/<name>.toml``, one file per set, each concept with
 its provenance (``source``) and whether its id was checked against an OHDSI vocabulary artefact
 (``verified``). Ids that could not be resolved are *local placeholders* (>= 2,000,000,000, the OMOP
-range for local concepts) marked ``verified = false``. The evidence is in
-``omop-and-data.md §1.2``.
+range for local concepts) marked ``verified = false``. What each set is for:
+``docs/case-finding.md``.
 
     >>> cs = concept_set("crp")
     >>> 3020460 in cs.ids
@@ -212,7 +212,7 @@ def concept_set(name: str) -> ConceptSet:
 
 # --- measurement value semantics ------------------------------------------------------------------
 
-UNIT_MG_L = 8751  # omop-and-data.md §1.1 (DQD concept-level CSV)
+UNIT_MG_L = 8751  # UCUM mg/L (OHDSI Data Quality Dashboard concept-level checks)
 UNIT_MG_DL = 8840
 UNIT_MM_H = 8752
 
@@ -253,10 +253,11 @@ CRP_RULE = RaisedRule(
     unit="mg/L",
     unit_factors={UNIT_MG_L: 1.0, UNIT_MG_DL: 10.0},
     source=(
-        "ASAS 'elevated CRP' = above the local upper limit of normal (clinical.md §5 ASAS "
-        "feature table), so range_high wins; 5 mg/L is a widespread laboratory ULN used as the "
-        "default when range_high is missing (a choice, to confirm per site). "
-        "mg/dL × 10 = mg/L (clinical.md, DAS28 section)."
+        "ASAS 'elevated CRP' = above the local upper limit of normal (the ASAS SpA feature "
+        "definition), so range_high wins; 5 mg/L is a widespread laboratory ULN used as the "
+        "default when range_high is missing (a choice, to confirm per site; see "
+        "docs/case-finding.md). "
+        "mg/dL × 10 = mg/L."
     ),
 )
 

@@ -1,8 +1,7 @@
 """The OMOP CDM 5.4 tables and columns immunospine reads or writes, and a schema check.
 
-Source: ``OHDSI/CommonDataModel:inst/csv/OMOP_CDMv5.4_Field_Level.csv`` as summarised in
-``omop-and-data.md §1.1``. Only the columns the case-finding engine and the generator use are
-listed.
+Source: ``OHDSI/CommonDataModel:inst/csv/OMOP_CDMv5.4_Field_Level.csv``. Only the columns the
+case-finding engine and the generator use are listed.
 
 The check is by *kind*, not exact Arrow type, because real CDMs differ: Synthea27Nj stores ids as
 int32 and ``value_as_number`` as decimal128; our generator writes int64 ids and float64 values; the
@@ -129,7 +128,7 @@ CLINICAL_TABLES: tuple[str, ...] = (
     "observation",
 )
 
-EHR_TYPE_CONCEPT = 32817  # "EHR" type concept (omop-and-data.md §1.1)
+EHR_TYPE_CONCEPT = 32817  # "EHR" type concept (OMOP Type Concept vocabulary)
 
 
 def arrow_schema(table: str) -> pa.Schema:

@@ -1,8 +1,8 @@
 """DuckDB backend: OMOP tables as ``DIR/<table>.parquet`` files or inside one ``.duckdb`` file.
 
-The default backend. Settings follow omop-and-data.md §5.3: a memory limit, a spill directory and a
-thread count can be given; results are written with DuckDB's own ``COPY … TO`` so a worklist of
-millions of rows never passes through Python.
+The default backend (measured on 10 M persons: ``docs/benchmarks.md``): a memory limit, a spill
+directory and a thread count can be given; results are written with DuckDB's own ``COPY … TO`` so
+a worklist of millions of rows never passes through Python.
 """
 
 from __future__ import annotations
