@@ -77,6 +77,10 @@ def _score(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def _indent(lines: list[str]) -> list[str]:
+    return [f"  {line}" if line else "" for line in lines]
+
+
 def render_demo(report: DemoView) -> str:
     """The four parts of the demo, then where its files are and the disclaimer."""
     out: list[str] = []
@@ -99,9 +103,9 @@ def render_demo(report: DemoView) -> str:
     for s in c.off_target[:OFF_TARGET_SHOWN]:
         out.append(f"    {s.patient_id:<18} {s.target:<28} latest {_score(s.score)}")
     heading("4. Scale: case-finding over a synthetic OMOP population (DuckDB)")
-    out.extend("  " + line for line in screen_summary_lines(report.cohort.screen))
+    out.extend(_indent(screen_summary_lines(report.cohort.screen)))
     out.append("")
-    out.extend("  " + line for line in evaluation_text(report.cohort.evaluation).splitlines())
+    out.extend(_indent(evaluation_text(report.cohort.evaluation).splitlines()))
     out.append(f"  worklist: {report.cohort.worklist}")
     out += ["", f"Everything the demo wrote is in {report.out_dir}/", "", report.disclaimer]
     return "\n".join(out)

@@ -43,6 +43,7 @@ def report_lines(report: Report, *, leave_out: tuple[str, ...] = ()) -> tuple[Li
                 reasons = ", ".join(f"{b.label} ({b.note})" for b in block.bars)
                 out.append(Line(f"What changed the chance most: {reasons}."))
             elif isinstance(block, Table):
+                out.append(Line(": ".join(block.columns), "muted"))
                 out += [Line("  " + ": ".join(row)) for row in block.rows]
     out.append(Line(report.disclaimer, "boxed"))
     return tuple(out)
