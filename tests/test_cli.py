@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
 
 import pytest
 
 from immunospine.cli import main
+from immunospine.knowledge import calculate
 
 
 def test_usage_error_exits_2_with_nothing_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
@@ -51,3 +54,66 @@ def test_bad_input_from_the_console_script_exits_2() -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert "q1 = 12" in done.stderr
+
+
+def _calc(
+    name: str, text: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    code = main(["calc", name])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("basdai", '{"q1": true}', "q1 = true: must be a number"),
+        ("basdai", '{"q1": null}', "q1 = null: must be a number"),
+        ("basdai", '{"q1": {"a": 1}}', 'q1 = {"a": 1}: must be a number'),
+        ("basdai", '{"q1": "5"}', 'q1 = "5": must be a number'),
+        ("basdai", '{"q1": NaN}', "q1 = NaN: is not a number that JSON allows"),
+        ("basdai", "[1, 2]", "must be a JSON object, not a list"),
+        ("asas_axspa", '{"hla_b27": "yes"}', 'hla_b27 = "yes": must be true or false'),
+        ("rapid3", '{"pain": 3.3}', "pain = 3.3: must be a multiple of 0.5"),
+        ("das28_esr", '{"tender_joints_28": 2.5}', "tender_joints_28 = 2.5: must be a whole"),
+        ("asdas_crp", '{"coefficients": "x"}', 'coefficients = "x": must be "published" or'),
+        ("rmdq", '{"items": [1]}', "items[0] = 1: must be true or false"),
+        ("haq_di", '{"scoring": false}', 'scoring = false: must be "with_aids" or'),
+        ("eular_response", '{"baseline": []}', "baseline = []: must be a JSON object"),
+        ("nosuch", "{}", 'unknown calculator "nosuch"'),
+    ],
+)
+def test_calc_errors_write_values_as_json_and_rules_in_words(
+    name: str,
+    text: str,
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Defect 9: no Python reprs (True, None, {'a': 1}), no regexes, no library wording."""
+    code, out, err = _calc(name, text, monkeypatch, capsys)
+    assert code == 2 and out == ""
+    assert words in err
+    for python in ("True", "None", "{'", "'x'", "Input should", "got list", "regex"):
+        assert python not in err, err
+
+
+def test_calc_prints_components_without_float_noise(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Defect 9: 0.058 × 3.1 is 0.17980000000000002 in floating point; printed 0.1798."""
+    case = {
+        "back_pain": 2.9,
+        "morning_stiffness_duration": 3.1,
+        "patient_global": 4.7,
+        "peripheral_pain": 1.3,
+        "crp_mg_l": 1.1,
+    }
+    code, out, err = _calc("asdas_crp", json.dumps(case), monkeypatch, capsys)
+    assert code == 0, err
+    assert '"morning_stiffness_duration": 0.1798,' in out
+    assert "0000000" not in out and "9999999" not in out
+    exact = calculate("asdas_crp", **case)
+    assert exact.components["morning_stiffness_duration"] == 0.058 * 3.1  # the result is exact
+    assert json.loads(out)["score"] == pytest.approx(exact.score, rel=1e-9)

@@ -17,7 +17,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-__all__ = ["allowed_text", "field_names", "json_text", "number_text", "problem_message"]
+__all__ = [
+    "allowed_text",
+    "field_names",
+    "json_kind",
+    "json_text",
+    "number_text",
+    "problem_message",
+]
 
 
 def number_text(value: float | int | Decimal) -> str:
@@ -61,6 +68,23 @@ def json_text(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, default=_plain, allow_nan=True)
     except ValueError:  # a circular structure: nothing a user typed
         return str(value)
+
+
+def json_kind(value: Any) -> str:
+    """What ``value`` is in JSON's words: ``a list``, ``text``, ``true or false``, ``null``."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float | Decimal):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, Mapping):
+        return "an object"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return type(value).__name__
 
 
 def _json_list(text: str) -> str:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from immunospine._validation_text import (
     allowed_text,
     field_names,
+    json_kind,
     json_text,
     number_text,
     problem_message,
@@ -44,6 +45,7 @@ __all__ = [
     "OmopSchemaError",
     "StorageError",
     "UnitError",
+    "json_kind",
     "json_text",
     "number_text",
     "validation_problems",
@@ -66,6 +68,8 @@ class FieldProblem:
     code: str = "invalid"
     value: Any = None
     has_value: bool = False
+    written: str | None = None
+    """The value as the user wrote it, where JSON data cannot hold it (``NaN``); else None."""
 
     @property
     def field(self) -> str:
@@ -81,7 +85,8 @@ class FieldProblem:
     @property
     def line(self) -> str:
         """``field = value: message``, the value written as JSON (as the user typed it)."""
-        shown = f" = {json_text(self.value)}" if self.has_value else ""
+        text = self.written if self.written is not None else json_text(self.value)
+        shown = f" = {text}" if self.has_value else ""
         return f"{self.field}{shown}: {self.msg}"
 
     def as_dict(self) -> dict[str, Any]:

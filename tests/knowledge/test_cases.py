@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from immunospine.cli import main
+from immunospine.cli._io import for_output
 from immunospine.errors import InputError
 from immunospine.knowledge import calculate
 from immunospine.testing.cases import Case, load_case_dir
@@ -67,5 +68,5 @@ def test_case_through_cli(
         return
     assert code == 0, err
     cli_result = json.loads(out)
-    assert cli_result == calculate(case.calculator, **case.inputs).to_dict()
+    assert cli_result == for_output(calculate(case.calculator, **case.inputs).to_dict())
     check(cli_result, case)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from immunospine.cli import app
-from immunospine.cli._io import read_json_text
+from immunospine.cli._io import dumps_json, read_json_text
 from immunospine.errors import InputError
 from immunospine.services import calculators
 
@@ -31,7 +30,7 @@ def calc(
     if list_:
         entries = calculators.describe_all()
         if as_json:
-            typer.echo(json.dumps(entries, indent=2, ensure_ascii=False))
+            typer.echo(dumps_json(entries, indent=2))
         else:
             width = max(len(e["name"]) for e in entries)
             for e in entries:
@@ -48,4 +47,4 @@ def calc(
     calculators.get_calculator_or_error(name)
     text = read_json_text(input_file, context="calc", what="inputs")
     result = calculators.score_json(name, text)
-    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    typer.echo(dumps_json(result.to_dict()))

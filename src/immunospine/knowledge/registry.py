@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from immunospine.errors import InputError, KnowledgeError, json_text
+from immunospine.errors import InputError, KnowledgeError, json_kind, json_text
 from immunospine.knowledge._spec import CalculatorSpec
 from immunospine.knowledge._types import Result
 
@@ -75,7 +75,7 @@ def validate_inputs(spec: CalculatorSpec, inputs: Mapping[str, Any]) -> Any:
     if not isinstance(inputs, Mapping):
         raise InputError.single(
             (),
-            f"inputs must be a JSON object, got {type(inputs).__name__}",
+            f"inputs must be a JSON object, not {json_kind(inputs)}",
             inputs,
             context=spec.name,
             has_value=False,

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from immunospine.errors import InputError
+from immunospine.errors import FieldProblem, InputError, json_kind
 from immunospine.knowledge import Result, catalogue, get_calculator
 from immunospine.knowledge._spec import CalculatorSpec
 from immunospine.knowledge.registry import calculate, validate_inputs
@@ -116,18 +116,16 @@ def parse_json_object(text: str, *, source: str = "input") -> dict[str, Any]:
     found = _find_non_finite(value)
     if found is not None:
         loc, token = found
-        raise InputError.single(
-            loc,
-            f"{token} is not a number that JSON allows (give a finite number, or null where "
-            "the field may be unknown)",
-            token,
-            context=source,
-            code="invalid_number",
+        msg = (
+            "is not a number that JSON allows (give a finite number, or null where the field "
+            "may be unknown)"
         )
+        problem = FieldProblem(loc, msg, "invalid_number", token, True, written=token)
+        raise InputError.from_problems((problem,), source)
     if not isinstance(value, dict):
         raise InputError.single(
             (),
-            f"must be a JSON object, got {type(value).__name__}",
+            f"must be a JSON object, not {json_kind(value)}",
             context=source,
             has_value=False,
             code="not_an_object",

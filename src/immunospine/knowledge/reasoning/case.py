@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
-from immunospine.errors import FieldProblem, InputError
+from immunospine.errors import FieldProblem, InputError, json_kind
 from immunospine.knowledge._inputs import ClinicalInputs, Finding
 from immunospine.knowledge.criteria.fibromyalgia_acr_2016 import FibromyalgiaInputs
 from immunospine.knowledge.probability.axspa import DEFAULT_PRETEST_PROBABILITY, Findings
@@ -110,7 +110,7 @@ def parse_case(data: Any) -> TriageCase:
     if not isinstance(data, Mapping):
         raise InputError.single(
             (),
-            f"the case must be a JSON object, got {type(data).__name__}",
+            f"the case must be a JSON object, not {json_kind(data)}",
             context=CONTEXT,
             has_value=False,
             code="not_an_object",
