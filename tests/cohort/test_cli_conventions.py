@@ -35,6 +35,7 @@ def test_cohort_screen_has_no_db_option(tmp_path: Path, capsys: pytest.CaptureFi
         ({"backend": "duckdb"}, "data"),
         ({"backend": "spark"}, "data"),
         ({"backend": "duckdb", "data": Path("/no/such/folder")}, "data"),
+        ({"backend": "duckdb", "data": Path("."), "threads": 0}, "threads"),
     ],
 )
 def test_library_errors_name_fields_not_flags(kwargs: dict[str, object], field: str) -> None:
@@ -51,6 +52,7 @@ def test_library_errors_name_fields_not_flags(kwargs: dict[str, object], field: 
         (["--backend", "oracle"], 'cohort screen: --backend = "oracle": must be one of'),
         (["--data", "/no/such/folder"], "cohort screen: --data"),
         (["--data", ".", "--memory-limit", "lots"], "cohort screen: --memory-limit"),
+        (["--data", ".", "--threads", "0"], "cohort screen: --threads = 0: must be at least 1"),
     ],
 )
 def test_cli_maps_fields_to_its_flags(

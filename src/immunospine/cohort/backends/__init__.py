@@ -35,6 +35,8 @@ def open_backend(
         raise InputError.single(
             ("backend",), f"must be one of {', '.join(BACKENDS)}", backend, context="cohort"
         )
+    if threads is not None and threads < 1:
+        raise InputError.single(("threads",), "must be at least 1", threads, context="cohort")
     if backend == "postgres":
         if not omop_url:
             raise InputError.single(
