@@ -264,6 +264,8 @@ def test_tidy_svg_writes_out_what_fpdf2_does_not_assume() -> None:
 
 
 def test_the_chart_renderer_can_start_in_the_background() -> None:
+    svg = vl_convert.vegalite_to_svg(previsit.WARM_UP_SPEC, vl_version=previsit.VEGA_LITE_VERSION)
+    assert svg.startswith("<svg")  # the warm-up chart is valid (its errors are not shown)
     thread = previsit.warm_up()
     thread.join(timeout=60)
     assert not thread.is_alive()

@@ -42,12 +42,12 @@ def report(
     from rich.console import Console
 
     from immunospine.reports import previsit as rendering
-    from immunospine.services import database, previsit
+    from immunospine.services import database, interop, previsit
 
     try:
-        previsit.check_output_file(out, field="out")
+        interop.check_output_file(out, field="out")
         if html is not None:
-            previsit.check_output_file(html, field="html")
+            interop.check_output_file(html, field="html")
         rendering.warm_up()  # the chart renderer starts while the record is read
         with (
             Console(stderr=True).status("preparing the pre-visit report"),

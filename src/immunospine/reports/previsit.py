@@ -23,6 +23,7 @@ from immunospine.reports.model import PrevisitData, ScorePoint
 
 __all__ = [
     "VEGA_LITE_VERSION",
+    "WARM_UP_SPEC",
     "PrevisitView",
     "chart_svgs",
     "format_score",
@@ -209,6 +210,20 @@ def chart_svgs(specs: Mapping[str, dict[str, Any]]) -> dict[str, str]:
     }
 
 
+_X = {"field": "on", "type": "temporal"}
+WARM_UP_SPEC: dict[str, Any] = {
+    "$schema": charts.SCHEMA,
+    "data": {"values": [{"on": "2024-01-01", "to": "2024-02-01", "v": 1, "t": "a"}]},
+    "layer": [
+        {"mark": "rect", "encoding": {"x": _X, "x2": {"field": "to"}}},
+        {"mark": {"type": "line", "point": True}, "encoding": {"x": _X, "y": {"field": "v"}}},
+        {"mark": "rule", "encoding": {"y": {"field": "v", "type": "quantitative"}}},
+        {"mark": "text", "encoding": {"x": _X, "text": {"field": "t"}}},
+    ],
+}
+"""A tiny chart with the marks the report uses, drawn by ``warm_up`` so their code is compiled."""
+
+
 def warm_up() -> threading.Thread:
     """Start the chart renderer in the background; returns the thread.
 
@@ -219,11 +234,12 @@ def warm_up() -> threading.Thread:
         import vl_convert  # here, not in the thread: importing there would hold the import lock
     except ImportError as exc:  # pragma: no cover - the extra is installed in development
         raise MissingExtraError("reports", feature="report charts") from exc
-    spec = {"$schema": charts.SCHEMA, "data": {"values": []}, "mark": "point"}
 
     def run() -> None:  # a failed warm-up fails again, with its message, when charts are drawn
         with contextlib.suppress(Exception):
-            vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[])
+            vl_convert.vegalite_to_svg(
+                WARM_UP_SPEC, vl_version=VEGA_LITE_VERSION, allowed_base_urls=[]
+            )
 
     thread = threading.Thread(target=run, name="vl-convert warm-up", daemon=True)
     thread.start()

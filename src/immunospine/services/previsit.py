@@ -11,7 +11,6 @@ period, so a course started before ``since`` still shows as a band.
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -43,7 +42,6 @@ __all__ = [
     "ACTIVITY_CALCULATORS",
     "LAB_TESTS",
     "activity_calculators",
-    "check_output_file",
     "gather_previsit",
     "write_previsit",
 ]
@@ -169,25 +167,6 @@ def _targets(db: Database, patient_id: str, actor: str) -> tuple[TargetCheck, ..
         )
         for s in tracking.treat_to_target(db, actor=actor, patient_id=patient_id)
     )
-
-
-def check_output_file(path: Path, *, field: str) -> Path:
-    """``path`` if a file can be written there; ``InputError`` on ``field`` saying why not."""
-    parent = path.parent
-    problem = (
-        "is a folder; give a file name inside it"
-        if path.is_dir()
-        else f"cannot be written: the folder {parent} does not exist"
-        if not parent.exists()
-        else f"cannot be written: {parent} is not a folder"
-        if not parent.is_dir()
-        else f"cannot be written: no permission to write in {parent}"
-        if not os.access(parent, os.W_OK)
-        else None
-    )
-    if problem:
-        raise InputError.single((field,), problem, str(path))
-    return path
 
 
 def write_previsit(data: PrevisitData, pdf: Path, html: Path | None = None) -> None:
