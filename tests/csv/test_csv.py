@@ -188,3 +188,79 @@ def test_doc_example_imports(db: Database) -> None:
     example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
     summary = csv_interchange.import_csv(db, [("example.csv", example)], actor="t")
     assert summary.patients == 1 and summary.records["lab_result"] == 2
+
+
+def _cli_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["db", "upgrade", "--db", url]) == 0
+    return url
+
+
+def test_future_dated_assessment_in_csv_import_exits_2_and_stores_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _cli_db(tmp_path)
+    path = tmp_path / "future.csv"
+    inputs = '"{""q1"": 6, ""q2"": 7, ""q3"": 3, ""q4"": 4, ""q5"": 6, ""q6"": 5}"'
+    path.write_text(
+        "record_type,patient_id,year_of_birth,sex,assessed_on,calculator,inputs_json\n"
+        "patient,P1,1980,female,,,\n"
+        f"assessment,P1,,,2999-01-01,basdai,{inputs}\n",
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["csv", "import", "--db", url, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert 'future.csv row 3, column assessed_on = "2999-01-01": is in the future' in err
+    assert "Traceback" not in err and "validation error" not in err
+    handle = database.open_database(url)
+    assert _count(handle) == 0
+    handle.dispose()
+
+
+def test_truncated_file_hides_no_other_problem_and_rows_count_from_the_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Row 1 is the header, blank rows count; a cut-off last row and 60 unknown patients: all
+    61 problems in one pass, the first 50 printed, then the count; --all prints every one."""
+    url = _cli_db(tmp_path)
+    rows = [HEADER.rstrip("\n"), "patient,P1,1980,female,,,,,,,,", ""]  # rows 1–3
+    rows += [f"lab_result,X{i},,,2020-01-01,esr,5,mm/h,,,," for i in range(60)]  # rows 4–63
+    rows += ["lab_result,P1,,,2020-01-01,es"]  # row 64: cut off
+    path = tmp_path / "cut.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        csv_interchange.import_csv(
+            database.open_database(url), [("cut.csv", path.read_text())], actor="t"
+        )
+    found = [(p.loc[1], p.loc[2], p.code) for p in exc.value.problems]
+    assert found == [(4 + i, "patient_id", "not_found") for i in range(60)] + [
+        (64, "(row)", "cell_count")
+    ]
+    assert "a truncated row?" in str(exc.value)
+    assert main(["csv", "import", "--db", url, str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "61 problem(s)" in err and "cut.csv row 53," in err and "cut.csv row 54," not in err
+    assert "… and 11 more problem(s) not listed" in err and "--all" in err
+    assert main(["csv", "import", "--db", url, str(path), "--all"]) == 2
+    err = capsys.readouterr().err
+    assert "cut.csv row 64, column (row): has fewer cells (6) than the header (12)" in err
+    assert "not listed" not in err
+
+
+def test_a_bad_patient_row_does_not_make_its_records_unknown(db: Database) -> None:
+    text = HEADER + "patient,P1,1980,martian,,,,,,,,\nlab_result,P1,,,2020-01-01,esr,x,mm/h,,,,\n"
+    with pytest.raises(InputError) as exc:
+        csv_interchange.import_csv(db, [("p.csv", text)], actor="t")
+    assert [(p.loc[1], p.loc[2]) for p in exc.value.problems] == [(2, "sex"), (3, "value")]
+
+
+def test_csv_export_writes_into_an_existing_folder_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _cli_db(tmp_path)
+    missing = tmp_path / "no" / "such" / "all.csv"
+    assert main(["csv", "export", "--db", url, "-o", str(missing)]) == 2
+    assert f"the folder {missing.parent} does not exist" in capsys.readouterr().err
+    assert main(["csv", "export", "--db", url, "-o", str(tmp_path / "empty.csv")]) == 0
+    assert "row 1 is the header" in capsys.readouterr().out
