@@ -190,6 +190,7 @@ def test_text_report_of_an_emergency_is_about_the_emergency(
     assert "emergency department" in out
     assert "Referral tools:" not in out
     assert "the warning sign comes first" in out
+    assert "rheumatologist" not in out and "next tests" not in out
 
 
 def test_text_report_says_nice_ng65_does_not_apply_under_16(

@@ -162,7 +162,7 @@ def self_check(
 ) -> None:
     from rich.console import Console
 
-    from immunospine import __version__
+    from immunospine.version import __version__
     from immunospine.reports.triage_summary import build_summary
     from immunospine.reports.wording import NOT_A_DIAGNOSIS
     from immunospine.services import summary, triage
@@ -187,7 +187,11 @@ def self_check(
     report = build_summary(session.rows(), result, on=today, version=__version__)
     console.print("\n[bold]Your result[/bold]")
     _print_report(console, report)
-    paths = summary.write_summary(report, target)
+    try:
+        paths = summary.write_summary(report, target)
+    except KeyboardInterrupt:
+        console.print("\nStopped before the summary was saved.")
+        raise typer.Exit(INTERRUPT_EXIT) from None
     if paths[0].stem != summary.BASENAME:
         console.print("An earlier summary in this folder was kept; this one has a new name.")
     console.print("Your summary for your doctor is saved here:")

@@ -27,7 +27,7 @@ from immunospine.reports.model import (
     Section,
     Table,
 )
-from immunospine.reports.triage_text import EMERGENCY_FIRST
+from immunospine.reports.triage_text import EMERGENCY_FIRST, explanation_for_person
 from immunospine.reports.triage_view import TriageView
 
 __all__ = ["ANSWERS_HEADING", "HEADINGS", "build_summary"]
@@ -49,12 +49,9 @@ def _emergency(result: TriageView) -> bool:
 
 def _suggest(result: TriageView) -> Section:
     step = wording.urgency_text(result.step)
-    explanation = result.explanation
-    if step in explanation:
-        if _emergency(result):  # the emergency alone: what comes after the step is for later
-            explanation = explanation[: explanation.index(step)].strip()
-        else:  # the explanation already says what to do: lead with it, do not repeat it
-            explanation = explanation.replace(step, "").replace("  ", " ").strip()
+    explanation = explanation_for_person(result)
+    if step in explanation:  # the explanation already says what to do: lead with it, once
+        explanation = explanation.replace(step, "").replace("  ", " ").strip()
     blocks: list[Block] = [Paragraph(step, "strong")]
     if explanation:
         blocks.append(Paragraph(explanation))

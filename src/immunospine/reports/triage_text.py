@@ -10,12 +10,25 @@ from __future__ import annotations
 from immunospine.reports import wording
 from immunospine.reports.triage_view import TriageView
 
-__all__ = ["EMERGENCY_FIRST", "render_triage_text"]
+__all__ = ["EMERGENCY_FIRST", "explanation_for_person", "render_triage_text"]
 
 EMERGENCY_FIRST = (
     "Referral to a specialist is not discussed here: the warning sign comes first. Once the "
     "emergency has been checked, a doctor can look at the rest."
 )
+
+
+def explanation_for_person(result: TriageView) -> str:
+    """The knowledge base's explanation; in an emergency only up to the step it calls for.
+
+    The explanation goes on to the inflammation findings and a referral, which would bury the
+    one thing to do now.
+    """
+    step = wording.urgency_text(result.step)
+    text = result.explanation
+    if result.step.urgency == "emergency" and step in text:
+        return text[: text.index(step) + len(step)]
+    return text
 
 
 def render_triage_text(result: TriageView) -> str:
@@ -26,7 +39,7 @@ def render_triage_text(result: TriageView) -> str:
         "================",
         f"What to do: {result.step.urgency.replace('_', ' ')}",
         "",
-        result.explanation,
+        explanation_for_person(result),
     ]
     if result.red_flags:
         lines += ["", "Warning signs:"]
