@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from immunospine.errors import InputError
+from immunospine.errors import FhirError, InputError
 from immunospine.fhir import _resources as res
 from immunospine.fhir._fields import At, Problems
 from immunospine.fhir.bundle_stream import BundleStream
@@ -87,10 +87,14 @@ class BundleFile:
         self._size = 0
 
     def entries(self) -> Iterator[tuple[int, Any]]:
-        with self.path.open("rb") as raw:
+        try:
+            raw = self.path.open("rb")
             self._size = self.path.stat().st_size
+        except OSError as exc:
+            raise FhirError(f"{self.path}: cannot be read ({exc.strerror})") from None
+        with raw:
             hashing = _Hashing(raw)
-            self._stream = BundleStream(hashing, name=str(self.path))  # type: ignore[arg-type]
+            self._stream = BundleStream(hashing, name=str(self.path))
             yield from self._stream.entries()
             self.members = self._stream.members
             self.entry_is_list = self._stream.entry_is_list

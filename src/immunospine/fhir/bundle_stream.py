@@ -17,17 +17,23 @@ import codecs
 import json
 import re
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from immunospine.errors import FhirError
 
-__all__ = ["CHUNK_BYTES", "BundleStream", "BundleSyntaxError"]
+__all__ = ["CHUNK_BYTES", "BundleStream", "BundleSyntaxError", "Readable"]
 
 CHUNK_BYTES = 1 << 20
 """How much of the file is read at a time."""
 
 _SPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+
+
+class Readable(Protocol):
+    """A binary file, or anything with its ``read``."""
+
+    def read(self, n: int, /) -> bytes: ...
 
 
 class BundleSyntaxError(FhirError):
@@ -42,7 +48,7 @@ class BundleSyntaxError(FhirError):
 class BundleStream:
     """The top-level members and the ``entry`` elements of a Bundle read from a binary file."""
 
-    def __init__(self, source: BinaryIO, *, name: str = "", chunk_bytes: int = CHUNK_BYTES) -> None:
+    def __init__(self, source: Readable, *, name: str = "", chunk_bytes: int = CHUNK_BYTES) -> None:
         self._source = source
         self._name = name
         self._chunk = chunk_bytes

@@ -50,11 +50,13 @@ __all__ = [
     "ImportSummary",
     "Progress",
     "check_output_file",
+    "existing_patients",
     "export_fhir",
     "fhir_problem_report",
     "import_fhir",
     "patient_ids",
     "replacing",
+    "store_records",
     "store_timelines",
     "timelines",
 ]
