@@ -36,7 +36,8 @@ def export(
     ],
     db: DbOption = None,
     patient: Annotated[
-        list[str] | None, typer.Option("--patient", help="patient id (repeatable; default: all)")
+        list[str] | None,
+        typer.Option("--patient", metavar="ID", help="patient id (repeatable; default: all)"),
     ] = None,
     actor: ActorOption = "cli",
 ) -> None:

@@ -94,7 +94,8 @@ def export(
     out: OutOption,
     db: DbOption = None,
     patient: Annotated[
-        list[str] | None, typer.Option("--patient", help="patient id (repeatable; default: all)")
+        list[str] | None,
+        typer.Option("--patient", metavar="ID", help="patient id (repeatable; default: all)"),
     ] = None,
     actor: ActorOption = "cli",
 ) -> None:
