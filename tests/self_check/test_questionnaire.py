@@ -213,7 +213,7 @@ def test_no_back_pain_stops_early_with_advice() -> None:
     [
         ("age", "d", "needed"),
         ("age", "abc", "number"),
-        ("age", "about thirty", "digits or words"),
+        ("age", "about thirty", "in digits or words"),
         ("age", "a", "number"),
         ("duration_months", "five twenty years", "number"),
         ("age", "130", "outside"),

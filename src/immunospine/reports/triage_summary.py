@@ -181,9 +181,9 @@ def build_summary(
         disclaimer = f"{wording.NOT_A_DIAGNOSIS} {disclaimer}".strip()
     alert = ""
     if result.step.urgency == "emergency":
-        alert = "Seek emergency care now. " + wording.urgency_text(result.step)
+        alert = f"{wording.EMERGENCY_ALERT} {wording.urgency_text(result.step)}"
     elif result.step.urgency == "urgent":
-        alert = "See a doctor urgently. " + wording.urgency_text(result.step)
+        alert = f"{wording.URGENT_ALERT} {wording.urgency_text(result.step)}"
     answers = Table(
         ("Question", "Answer"), tuple((label, text) for _, label, text in rows), split=2
     )

@@ -18,10 +18,12 @@ from immunospine.knowledge.reasoning.urgency import NextStep
 __all__ = [
     "CHECKLIST_NAMES",
     "DOES_NOT_APPLY",
+    "EMERGENCY_ALERT",
     "FINDING_WORDS",
     "NOT_A_DIAGNOSIS",
     "STRATEGY_MINIMUM_AGE_YEARS",
     "URGENCY_WORDS",
+    "URGENT_ALERT",
     "VERDICT_WORDS",
     "chance_words",
     "condition_name",
@@ -37,6 +39,9 @@ __all__ = [
 ]
 
 NOT_A_DIAGNOSIS = "This supports a decision, it is not a diagnosis."
+EMERGENCY_ALERT = "Seek emergency care now."
+"""The first words of every emergency warning (the self-check says them in capitals at once)."""
+URGENT_ALERT = "See a doctor urgently."
 
 VERDICT_WORDS: Mapping[str, str] = {
     "met": "yes",

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from immunospine.knowledge.reasoning import red_flags
+from immunospine.reports.wording import EMERGENCY_ALERT
 
 __all__ = [
     "NO_BACK_PAIN_ADVICE",
@@ -106,11 +107,13 @@ class Question:
     def hint(self) -> str:
         """What may be typed, e.g. ``y = yes, n = no, d = don't know``."""
         if self.is_number:
-            parts = [f"a number from {self.minimum:g} to {self.maximum:g} (digits or words)"]
+            parts = [f"a number from {self.minimum:g} to {self.maximum:g}"]
             if self.unit == "months":
-                parts[0] += " (months), or years like '2 years'"
+                parts[0] += " (months), or years like '2 years' or 'three years'"
             elif self.unit == "minutes":
-                parts[0] += " (minutes), or hours like '1 hour'"
+                parts[0] += " (minutes), or hours like '1 hour' or 'half an hour'"
+            else:
+                parts[0] += ", in digits or words"
         else:
             parts = [f"{c.key} = {c.label}" for c in self.choices]
         if self.allow_unknown:
@@ -328,7 +331,7 @@ def emergency_alert(question: Question, value: Value) -> str:
     condition = data.conditions[data.items[question.id].suspected]
     if condition.urgency != "emergency":
         return ""
-    return f"SEEK EMERGENCY CARE NOW. {condition.action}"
+    return f"{EMERGENCY_ALERT.upper()} {condition.action}"
 
 
 _NUMBER = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*([a-z]*)\s*$")
