@@ -283,3 +283,11 @@ def test_any_typing_never_crashes(typed: list[str]) -> None:
         assert reply.status in {"accepted", "invalid", "quit", "back", "finished", "stopped"}
     if "age" in session.answers:
         parse_case(session.case())
+
+
+def test_the_onset_check_says_what_was_typed_without_float_noise() -> None:
+    """It said "lasted 4.16667 years, so it started at about age 27.8333"."""
+    session = session_at("age_at_onset", {**TYPICAL_AS, "duration_months": "50 months"})
+    reply = session.submit("30")
+    assert reply.status == "invalid"
+    assert "lasted 50 months, so it started at about age 27 or earlier" in reply.message

@@ -165,10 +165,11 @@ def _check_onset(onset: float, answers: Answers) -> str | None:
         return f"That is older than your age now ({age:g}). Please type the age when it started."
     months = _num(answers, "duration_months")
     if months is not None and months / 12 > age - onset + 1:
+        lasted = answers["duration_months"].text
+        began = max(int(age - months / 12), 0)  # the whole year of age in which it began
         return (
-            f"You said the pain has lasted {months / 12:g} years, so it started at about age "
-            f"{max(age - months / 12, 0):g} or earlier. Please check, or type b to change "
-            "the earlier answer."
+            f"You said the pain has lasted {lasted}, so it started at about age {began} or "
+            "earlier. Please check, or type b to change the earlier answer."
         )
     return None
 
