@@ -67,8 +67,8 @@ def _names(out_dir: Path, number: int, pdf: bool) -> tuple[Path, Path | None]:
     return out_dir / f"{stem}.html", (out_dir / f"{stem}.pdf" if pdf else None)
 
 
-def _free_names(out_dir: Path, pdf: bool, *, start: int = 1) -> tuple[Path, Path | None]:
-    number = start
+def _free_names(out_dir: Path, pdf: bool) -> tuple[Path, Path | None]:
+    number = 1
     while True:
         html, pdf_path = _names(out_dir, number, pdf)
         if not html.exists() and (pdf_path is None or not pdf_path.exists()):
