@@ -19,13 +19,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from immunospine.knowledge import calculate
 from immunospine.records import Assessment, Condition, Diagnosis, DiaryEntry, Patient
-from immunospine.services import database, record, tracking
+from immunospine.services import clinic_list, database, record, tracking
 from immunospine.storage.uow import Database
 
 SEED = 20240601
@@ -139,6 +140,28 @@ def run(db: Database, label: str, n_diary: int, n_clinic: int) -> None:
     secs, allst = timed(lambda: tracking.treat_to_target(db, actor="bench"), repeat=5)
     n_status = len(allst)  # type: ignore[arg-type]
     print(f"{label}: full T2T status, {n_status:,} patient-targets: {secs * 1000:.0f} ms")
+
+    # 4. `patient list` (every patient, target, stale, due, flares), its filters, as --json does
+    today = date(2023, 6, 1)
+    cases: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("all", {}),
+        ("(terminal: first 50)", {"limit": 50}),
+        ("--off-target (terminal: first 50)", {"off_target": True, "limit": 50}),
+        ("--off-target", {"off_target": True}),
+        ("--due", {"due": True}),
+        ("--flare-since", {"flare_since": date(2022, 6, 1)}),
+    )
+    for what, filters in cases:
+
+        def listing_of(f: dict[str, Any] = filters) -> clinic_list.PatientList:
+            return clinic_list.list_patients(db, actor="bench", today=today, **f)
+
+        secs, listing = timed(listing_of, repeat=5)
+        print(
+            f"{label}: patient list {what}, {n_clinic:,}-patient clinic "
+            f"({listing.matched:,} listed): {secs * 1000:.0f} ms "  # type: ignore[attr-defined]
+            f"(median of 5, audit included; CPU {CPU[-1] * 1000:.0f} ms)"
+        )
 
 
 def main() -> None:

@@ -96,28 +96,33 @@ def list_patients(
         raise InputError.single(("limit",), "must be at least 1", limit)
     with db.transaction() as uow:
         patients = uow.clinic.patients_with_conditions()
-        status = {s.patient_id: s for s in tracking.target_statuses(uow, targets=targets)}
-        due_of: dict[str, list[str]] = {}
-        for rule in schedule:
-            cutoff = today - timedelta(days=rule.every_days)
-            for r in uow.clinic.last_assessed(
-                rule.condition.value, rule.calculators, due_if_before_or_on=cutoff
-            ):
-                due_of.setdefault(r["patient_id"], []).append(rule.questionnaire)
+        statuses = tracking.target_statuses(uow, targets=targets, off_target_only=off_target)
+        status = {s.patient_id: s for s in statuses}
+        # Due questionnaires: for every patient when filtering on them, else only for those shown.
+        due_of = _due(uow, patients, schedule, today, all_patients=True) if due else {}
         flares = _flares_since(uow, flare_since) if flare_since else {}
-        rows = []
-        for pid, conditions in patients:
-            s = status.get(pid)
-            if off_target and (s is None or s.status != "off_target"):
-                continue
-            if due and pid not in due_of:
-                continue
-            if flare_since and pid not in flares:
-                continue
-            rows.append(
-                _row(pid, conditions, s, due_of.get(pid, []), flares.get(pid), today, schedule)
+        matched = [
+            (pid, conditions)
+            for pid, conditions in patients
+            if (not off_target or pid in status)
+            and (not due or pid in due_of)
+            and (not flare_since or pid in flares)
+        ]
+        shown_ids = matched if limit is None else matched[:limit]
+        if not due:
+            due_of = _due(uow, shown_ids, schedule, today, all_patients=limit is None)
+        shown = tuple(
+            _row(
+                pid,
+                conditions,
+                status.get(pid),
+                due_of.get(pid, []),
+                flares.get(pid),
+                today,
+                schedule,
             )
-        shown = tuple(rows if limit is None else rows[:limit])
+            for pid, conditions in shown_ids
+        )
         uow.audit.append_for_patients(
             at=datetime.now(UTC),
             actor=actor,
@@ -125,7 +130,33 @@ def list_patients(
             entity="patient_list",
             patient_ids=[r.patient_id for r in shown],
         )
-    return PatientList(shown, len(rows), len(patients), today)
+    return PatientList(shown, len(matched), len(patients), today)
+
+
+def _due(
+    uow: Any,
+    patients: Sequence[tuple[str, tuple[str, ...]]],
+    schedule: Sequence[tracking.ScheduleRule],
+    today: date,
+    *,
+    all_patients: bool,
+) -> dict[str, list[str]]:
+    """``{patient_id: [questionnaire, …]}`` due on ``today``: never done, or last done
+    ``every_days`` ago or more (as ``tracking.due_questionnaires``), from one grouped query."""
+    if not patients:
+        return {}
+    calculators = sorted({c for rule in schedule for c in rule.calculators})
+    ids = None if all_patients else [pid for pid, _ in patients]
+    last = uow.clinic.last_dates(calculators, ids)
+    out: dict[str, list[str]] = {}
+    for pid, conditions in patients:
+        for rule in schedule:
+            if rule.condition.value not in conditions:
+                continue
+            dates = [last[(pid, c)] for c in rule.calculators if (pid, c) in last]
+            if not dates or max(dates) <= today - timedelta(days=rule.every_days):
+                out.setdefault(pid, []).append(rule.questionnaire)
+    return out
 
 
 def _row(

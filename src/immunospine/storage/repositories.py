@@ -394,6 +394,21 @@ class ClinicQueries:
         ids = self.session.scalars(select(PatientRow.patient_id).order_by(PatientRow.patient_id))
         return [(pid, tuple(conditions.get(pid, ()))) for pid in ids]
 
+    def last_dates(
+        self, calculators: Sequence[str], patient_ids: Sequence[str] | None = None
+    ) -> dict[tuple[str, str], date]:
+        """``{(patient_id, calculator): last assessed_on}``, one grouped scan of the
+        ``(calculator, patient_id, assessed_on)`` index."""
+        a = AssessmentRow.__table__
+        stmt = (
+            select(a.c.patient_id, a.c.calculator, func.max(a.c.assessed_on))
+            .where(a.c.calculator.in_(list(calculators)))
+            .group_by(a.c.patient_id, a.c.calculator)
+        )
+        if patient_ids is not None:
+            stmt = stmt.where(a.c.patient_id.in_(list(patient_ids)))
+        return {(pid, calc): on for pid, calc, on in self.session.execute(stmt)}
+
     def diary_flares_since(self, since: datetime) -> dict[str, date]:
         """``{patient_id: latest flare day}`` of diary entries marked as a flare at/after since."""
         d = DiaryEntryRow.__table__
