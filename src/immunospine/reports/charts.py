@@ -8,7 +8,7 @@ one time axis (the report's period) and one plot width, so they line up on the p
 
 - ``activity_chart``: disease activity scores (ASDAS and BASDAI, or DAS28) with the treat-to-target
   line, medication courses as shaded bands and flares as red marks along the top.
-- ``crp_chart``: CRP (mg/L) with the upper limit of normal and the same bands.
+- ``crp_chart``: CRP (mg/L) with the upper limit of normal, the same bands and flares.
 - ``diary_chart``: the diary's pain, morning stiffness, sleep and stress, averaged per day, week
   or month depending on the period's length (``diary_period``), so ten years stay readable.
 """
@@ -136,10 +136,10 @@ def _band_layers(data: PrevisitData, *, legend: bool) -> list[dict[str, Any]]:
     ]
 
 
-def _flare_layers(data: PrevisitData, y_top: float) -> list[dict[str, Any]]:
+def _flare_layers(data: PrevisitData) -> list[dict[str, Any]]:
     """Flares as red triangles along the top (none when there is no flare in the period)."""
     rows = [
-        {"on": f.on.isoformat(), "kind": f.kind.replace("_", " "), "detail": f.detail, "y": y_top}
+        {"on": f.on.isoformat(), "kind": f.kind.replace("_", " "), "detail": f.detail}
         for f in data.flares
         if data.since <= f.on <= data.until
     ]
@@ -151,7 +151,7 @@ def _flare_layers(data: PrevisitData, y_top: float) -> list[dict[str, Any]]:
                  "color": FLARE_COLOUR, "opacity": 0.8, "yOffset": 3},
         "encoding": {
             "x": _x(data),
-            "y": {"field": "y", "type": "quantitative"},
+            "y": {"value": 0},  # pixels: along the top of the plot
             "tooltip": [
                 {"field": "on", "type": "temporal", "title": "Flare", "format": "%Y-%m-%d"},
                 {"field": "kind", "title": "Kind"},
@@ -213,7 +213,7 @@ def activity_chart(data: PrevisitData, *, height_px: int = 112) -> dict[str, Any
             },
         }
     )
-    layers += _flare_layers(data, y_max)
+    layers += _flare_layers(data)
     return {
         "$schema": SCHEMA,
         "title": "Disease activity (" + ", ".join(shown) + ")",
@@ -255,6 +255,7 @@ def crp_chart(data: PrevisitData, *, height_px: int = 50) -> dict[str, Any]:
             },
         }
     )  # fmt: skip
+    layers += _flare_layers(data)
     title = "CRP (mg/L)" + (f"; dashed line: upper limit of normal {upper:g}" if upper else "")
     return {
         "$schema": SCHEMA,

@@ -5,8 +5,9 @@ The record comes from the audited services (``record.timeline``, ``tracking.dete
 nothing is rounded or worded for display (``reports.previsit`` renders, ``reports.charts`` draws).
 
 The period runs from ``since`` (default: the first dated record) to ``until`` (default: the
-latest date a record may carry, i.e. today). Medication courses are kept when they overlap the
-period, so a course started before ``since`` still shows as a band.
+day the report is prepared, the local date). Medication courses are kept when they overlap the
+period, so a course started before ``since`` still shows as a band. Treat-to-target status is
+the patient's current one (the latest score on record), as ``tracking.treat_to_target`` gives it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from immunospine import __version__
+from immunospine.version import __version__
 from immunospine.errors import InputError
 from immunospine.records import (
     Assessment,
