@@ -117,3 +117,133 @@ def test_calc_prints_components_without_float_noise(
     exact = calculate("asdas_crp", **case)
     assert exact.components["morning_stiffness_duration"] == 0.058 * 3.1  # the result is exact
     assert json.loads(out)["score"] == pytest.approx(exact.score, rel=1e-9)
+
+
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "pyarrow",
+    "ibis",
+    "duckdb",
+    "fhir",
+    "fpdf",
+    "jinja2",
+    "pandas",
+    "polars",
+    "vl_convert",
+    "pyspark",
+)
+_PROBE = """
+import contextlib, io, sys
+from immunospine.cli import main
+sys.stdin = io.StringIO('{"q1": 2, "q2": 10, "q3": 7, "q4": 1, "q5": 9, "q6": 3}')
+with contextlib.redirect_stdout(io.StringIO()):
+    code = main(sys.argv[1:])
+heavy = sorted({m.split(".")[0] for m in sys.modules} & set(sys.argv[0].split(",")))
+print(code, ",".join(heavy))
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["calc", "basdai"], ["--version"]])
+def test_start_up_imports_no_heavy_library(args: list[str]) -> None:
+    """Issue 8 §1: `--help` and `calc NAME` import no database, dataframe, FHIR or PDF library.
+
+    A check on what is imported, not a timing (benchmarks/bench_startup.py measures the time).
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE.replace("sys.argv[0]", repr(",".join(HEAVY))), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split("\n")[0] == "0 ", done.stdout + done.stderr
+
+
+def test_help_lists_commands_without_importing_them() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE.replace("sys.argv[0]", "'immunospine'"), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from immunospine.cli import main; main(['--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith('immunospine.cli.')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("0")
+    assert loaded.stdout.strip().endswith("[]")
+
+
+def test_the_command_table_matches_what_the_modules_register() -> None:
+    """Each entry of COMMANDS names the modules that define the command, and its summary is
+    how the command's own help begins, so `immunospine --help` says what `X --help` says."""
+    import typer
+
+    from immunospine.cli import COMMANDS, app, register_all
+
+    register_all()
+    root = typer.main.get_command(app)
+    real = root.commands  # type: ignore[attr-defined]
+    assert list(real) == list(COMMANDS)
+    for name, entry in COMMANDS.items():
+        text = " ".join((real[name].help or "").split())
+        assert text.startswith(entry.summary), name
+    code = (
+        "import importlib, sys, typer; from immunospine.cli import COMMANDS, app; "
+        "n = sys.argv[1]; [importlib.import_module('immunospine.cli.' + m) "
+        "for m in COMMANDS[n].modules]; print(n in typer.main.get_command(app).commands)"
+    )
+    for name in COMMANDS:
+        done = subprocess.run(
+            [sys.executable, "-c", code, name], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.strip() == "True", name
+
+
+def _all_command_paths() -> list[list[str]]:
+    import typer
+
+    from immunospine.cli import app, register_all
+
+    register_all()
+    paths: list[list[str]] = [[]]
+
+    def walk(command: object, path: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return paths
+
+
+@pytest.mark.parametrize("path", _all_command_paths(), ids=lambda p: " ".join(p) or "(root)")
+def test_no_help_shows_a_type_placeholder_for_a_flag(
+    path: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 8 §1: no `<bool>` in any --help (flags are written `--flag` or `--flag/--no-flag`)."""
+    assert main([*path, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Usage: immunospine" in out
+    assert "<bool>" not in out and "BOOLEAN" not in out
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from immunospine import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"immunospine {__version__}\n"
+
+
+def test_a_mistyped_command_is_named_with_a_suggestion(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["calx"]) == 2
+    assert "Did you mean 'calc'" in capsys.readouterr().err

@@ -69,13 +69,13 @@ def test_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_cli_reference_is_current_and_lists_every_command() -> None:
     import typer
 
-    from immunospine.cli import _register, app
+    from immunospine.cli import app, register_all
 
     on_disk = (ROOT / docsgen.CLI_MD).read_text(encoding="utf-8")
     assert on_disk == docsgen.render_cli(), (
         f"{docsgen.CLI_MD} is out of date: run .venv/bin/python -m immunospine.docsgen --write"
     )
-    _register()
+    register_all()
     root = typer.main.get_command(app)
     for name in root.commands:  # type: ignore[attr-defined]
         assert f"## `immunospine {name}`" in on_disk

@@ -1,12 +1,14 @@
 """immunospine: decision support for chronic back pain that may have an autoimmune cause.
 
 Public API. Names listed in ``__all__`` follow semantic versioning; everything else may change.
-Heavier entry points (batch scoring, triage) are imported on first use, so ``import immunospine``
-stays cheap.
+Only the errors are imported with the package; the calculators, batch scoring and triage are
+imported on first use (``immunospine.calculate`` …), so ``import immunospine`` stays cheap and no
+module inside the package needs the package itself (no import cycle with ``services``).
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from immunospine.errors import (
@@ -18,13 +20,12 @@ from immunospine.errors import (
     NotFound,
     StorageError,
 )
-from immunospine.knowledge import Result, Verdict, calculate, catalogue, get_calculator
+from immunospine.version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
+    from immunospine.knowledge import Result, Verdict, calculate, catalogue, get_calculator
     from immunospine.services.batch import calculate_batch
     from immunospine.services.triage import triage
-
-__version__ = "0.1.0"
 
 __all__ = [
     "CohortError",
@@ -45,6 +46,11 @@ __all__ = [
 ]
 
 _LAZY = {
+    "Result": "immunospine.knowledge",
+    "Verdict": "immunospine.knowledge",
+    "calculate": "immunospine.knowledge",
+    "catalogue": "immunospine.knowledge",
+    "get_calculator": "immunospine.knowledge",
     "calculate_batch": "immunospine.services.batch",
     "triage": "immunospine.services.triage",
 }
@@ -52,7 +58,9 @@ _LAZY = {
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'immunospine' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

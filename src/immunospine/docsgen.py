@@ -206,9 +206,9 @@ def render_cli() -> str:
     """The whole of ``docs/reference/cli.md``: every command, its arguments and options."""
     import typer
 
-    from immunospine.cli import _register, app
+    from immunospine.cli import app, register_all
 
-    _register()
+    register_all()
     root = typer.main.get_command(app)
     out = [
         "# Command-line reference",

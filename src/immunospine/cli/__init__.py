@@ -2,50 +2,156 @@
 
 Only this package exits: ``main`` turns ``ImmunospineError`` into a message on standard error and
 the error's exit code (2 for bad input), with nothing on standard output.
+
+Start-up is kept short: each top-level command lives in the modules named in ``COMMANDS`` and
+those are imported only when that command runs (``immunospine --help`` imports none of them;
+``immunospine calc NAME`` imports ``cli.calc`` alone). A command module adds its commands to
+``app`` (or to its own sub-app) when imported. A new top-level command needs an entry in
+``COMMANDS``; a test checks the table against what the modules register.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from immunospine.errors import ImmunospineError
+
+__all__ = ["COMMANDS", "Command", "app", "main", "register_all", "run"]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A top-level command: the modules that define it and its line in ``immunospine --help``."""
+
+    modules: tuple[str, ...]
+    summary: str
+
+
+COMMANDS: dict[str, Command] = {
+    "calc": Command(
+        ("calc",),
+        "Score one calculator from a JSON object, or list every calculator (--list).",
+    ),
+    "calc-batch": Command(("batch",), "Score every row of a CSV or Parquet file."),
+    "triage": Command(
+        ("triage",),
+        "Triage chronic back pain: red flags, inflammatory back pain, probability of axial "
+        "spondyloarthritis, referral and next tests.",
+    ),
+    "self-check": Command(
+        ("self_check",),
+        "Answer plain-language questions about your back pain and get advice plus a one-page "
+        "summary for your doctor (HTML and PDF).",
+    ),
+    "db": Command(("db",), "Create and migrate the patient database."),
+    "patient": Command(("patient", "report"), "Add patients and follow their records."),
+    "visit": Command(("visit",), "Record clinic visits."),
+    "demo": Command(
+        ("demo", "demo_seed"),
+        "Run the demo on synthetic data (what `make run` shows); `demo seed` fills a database.",
+    ),
+    "fhir": Command(("fhir",), "Export and import FHIR R4 Bundles."),
+    "csv": Command(("csv_io",), "Export and import records as CSV (docs/reference/csv-format.md)."),
+    "cohort": Command(
+        ("cohort", "cohort_screen"),
+        "Population case-finding over OMOP CDM data: synthetic data, screening, evaluation. How "
+        "to read the results: docs/case-finding.md.",
+    ),
+}
+
+
+class _Placeholder(TyperCommand):
+    """Stands for a command whose module is not imported yet: its name and summary only."""
+
+
+def _plain_help(command: Any) -> None:
+    """Plain help for ``command`` and everything under it: flags without ``<bool>`` and the like.
+
+    Typer's rich help prints a type for every option, flags included (``--json <bool>``); the
+    plain format writes ``--json`` alone and needs no rich at start-up.
+    """
+    command.rich_markup_mode = None
+    for sub in getattr(command, "commands", {}).values():
+        _plain_help(sub)
+
+
+class _LazyGroup(TyperGroup):
+    """The root group: lists every command at once, imports a command's modules when it runs."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        registered = dict(self.commands)
+        self.commands = {}
+        for name, entry in COMMANDS.items():
+            if name in registered:
+                self.commands[name] = registered.pop(name)
+            else:
+                self.commands[name] = _Placeholder(
+                    name, help=entry.summary, short_help=entry.summary, rich_markup_mode=None
+                )
+        self.commands.update(registered)
+        _plain_help(self)
+
+    def resolve_command(
+        self, ctx: Any, args: list[str]
+    ) -> tuple[str | None, Any | None, list[str]]:
+        if args and isinstance(self.commands.get(args[0]), _Placeholder):
+            self.commands[args[0]] = _load(args[0])
+        return super().resolve_command(ctx, args)
+
+
+def _load(name: str) -> Any:
+    """Import the modules of command ``name`` and return its real command."""
+    for module in COMMANDS[name].modules:
+        importlib.import_module(f"immunospine.cli.{module}")
+    command = typer.main.get_command(app).commands[name]  # type: ignore[attr-defined]
+    _plain_help(command)
+    return command
+
+
+def register_all() -> None:
+    """Import every command module (for the generated reference and the tests)."""
+    for entry in COMMANDS.values():
+        for module in entry.modules:
+            importlib.import_module(f"immunospine.cli.{module}")
+
 
 app = typer.Typer(
     name="immunospine",
     help="Decision support for chronic back pain that may have an autoimmune cause. "
     "Supports decisions; never a diagnosis.",
+    cls=_LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 
-# Each module adds its commands to ``app`` when imported; imported on first use of the CLI.
-_COMMAND_MODULES = (
-    "calc",
-    "batch",
-    "triage",
-    "self_check",
-    "db",
-    "patient",
-    "report",
-    "visit",
-    "demo",
-    "demo_seed",
-    "fhir",
-    "csv_io",
-    "cohort",
-    "cohort_screen",
-)
+def _show_version(value: bool) -> None:
+    if value:
+        from immunospine.version import __version__
+
+        typer.echo(f"immunospine {__version__}")
+        raise typer.Exit()
 
 
-def _register() -> None:
-    import importlib
-
-    for name in _COMMAND_MODULES:
-        importlib.import_module(f"immunospine.cli.{name}")
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Show the version and exit.", is_eager=True, callback=_show_version
+        ),
+    ] = False,
+) -> None:
+    """Decision support for chronic back pain that may have an autoimmune cause."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +160,6 @@ def main(argv: list[str] | None = None) -> int:
     The command-line library handles its own usage errors (message on standard error, exit 2);
     our errors reach here and become a one-line message and their exit code.
     """
-    _register()
     try:
         app(args=argv, standalone_mode=True, prog_name="immunospine")
     except ImmunospineError as exc:

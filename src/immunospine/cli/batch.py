@@ -30,8 +30,8 @@ def file_row(position: int) -> int:
 
 @app.command(
     "calc-batch",
-    help="Score every row of a CSV or Parquet file (one column per input, named as in "
-    "`calc --list --json`); writes the rows with `score` and `category` added. "
+    help="Score every row of a CSV or Parquet file. One column per input, named as in "
+    "`calc --list --json`; writes the rows with `score` and `category` added. "
     "Exit 2 when any row is invalid (valid rows are still written).",
 )
 def calc_batch(

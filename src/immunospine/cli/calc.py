@@ -15,14 +15,19 @@ from immunospine.services import calculators
 
 @app.command(
     "calc",
-    help="Score a calculator. Inputs are a JSON object from --input FILE or standard input. "
-    "`calc --list` lists every calculator (`--json` adds the input schemas).",
+    help="Score one calculator from a JSON object, or list every calculator (--list). The "
+    "inputs are a JSON object from --input FILE or standard input; `calc --list --json` adds "
+    "each calculator's input schema.",
 )
 def calc(
-    name: Annotated[str | None, typer.Argument(help="calculator name, e.g. asdas_crp")] = None,
+    name: Annotated[
+        str | None, typer.Argument(metavar="NAME", help="calculator name, e.g. asdas_crp")
+    ] = None,
     input_file: Annotated[
         Path | None,
-        typer.Option("--input", "-i", help="JSON file with the inputs (default: stdin)"),
+        typer.Option(
+            "--input", "-i", metavar="FILE", help="JSON file with the inputs (default: stdin)"
+        ),
     ] = None,
     list_: Annotated[bool, typer.Option("--list", help="list every calculator")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="with --list: JSON with schemas")] = False,

@@ -53,8 +53,7 @@ from immunospine.errors import (
     number_text,
     validation_problems,
 )
-from immunospine.knowledge import catalogue, get_calculator
-from immunospine.knowledge._spec import Bands, CalculatorSpec
+from immunospine.knowledge import Bands, CalculatorSpec, catalogue, get_calculator
 from immunospine.services._tables import (
     Column,
     ColumnTypeError,

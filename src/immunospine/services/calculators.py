@@ -8,9 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from immunospine.errors import FieldProblem, InputError, json_kind
-from immunospine.knowledge import Result, catalogue, get_calculator
-from immunospine.knowledge._spec import CalculatorSpec
-from immunospine.knowledge.registry import calculate, validate_inputs
+from immunospine.knowledge import (
+    CalculatorSpec,
+    Result,
+    calculate,
+    catalogue,
+    get_calculator,
+    validate_inputs,
+)
 
 __all__ = [
     "calculate",

@@ -25,8 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from immunospine.knowledge import Result, calculate
-from immunospine.knowledge._logic import Outcome
+from immunospine.knowledge import Outcome, Result, calculate
 from immunospine.knowledge.reasoning.case import TriageCase, parse_case
 from immunospine.knowledge.reasoning.considerations import Consideration, consider
 from immunospine.knowledge.reasoning.explain import DISCLAIMER, explain
