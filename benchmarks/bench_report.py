@@ -252,13 +252,18 @@ def render(r: dict[str, Any], load: tuple[float, float, float]) -> str:
         "How: the diary is charted as monthly means over a period this long (weekly up to two "
         "years, daily up to three months; the chart's title and the legend say so), so the "
         "chart has 120 points a row rather than 3,650; the PDF uses the built-in Helvetica "
-        "unless a name needs characters outside Latin-1 (loading DejaVu Sans costs about "
-        "0.3 s); the Vega-Lite specs use the renderer's default sans-serif face (laying text "
-        "out in a named font doubled the SVG time); the chart SVG is drawn by fpdf2 as vectors "
-        "(text stays text). vl-convert starts a JavaScript engine on its first call (about "
-        "0.9 s on an idle machine); the command starts it in a background thread while it "
-        "reads the database, which is why the first call in a fresh process costs more than a "
-        "warm one.",
+        "unless a name needs characters outside Latin-1 (reading DejaVu Sans costs fpdf2 "
+        "a few tenths of a second); the Vega-Lite specs use the renderer's default "
+        "sans-serif face (laying text out in a named font doubled the SVG time); the chart "
+        "SVG is drawn by fpdf2 as vectors (text stays text); fully transparent SVG elements "
+        "(the diary's hover targets for the web page) are dropped before fpdf2 draws, as "
+        "each costs it about half a millisecond. "
+        "Cold start: vl-convert starts a JavaScript engine and compiles Vega-Lite on its first "
+        "call (about 0.6 s of CPU); the command starts it in a background thread while it "
+        "reads the database, but a fresh process still pays it, plus cold code paths in "
+        "SQLAlchemy, pydantic and fpdf2, so the first report in a new process takes longer "
+        "than a warm one (see the CPU column). Wall times on a loaded machine are several "
+        "times the CPU times; compare the CPU column across runs.",
         "",
     ]
     return "\n".join(lines)
