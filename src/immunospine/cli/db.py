@@ -19,13 +19,16 @@ DbOption = Annotated[
     str | None,
     typer.Option(
         "--db",
+        metavar="PATH|URL",
         help="the patient database: a SQLite file path (clinic.db, /tmp/x.db) or a URL: "
         "sqlite:///relative/path.db (three slashes: relative to the current folder), "
         "sqlite:////absolute/path.db, postgresql+psycopg://user@host/db; default: "
         "IMMUNOSPINE_DATABASE_URL, else immunospine.db in the user's data directory",
     ),
 ]
-ActorOption = Annotated[str, typer.Option("--actor", help="who is acting (audit log)")]
+ActorOption = Annotated[
+    str, typer.Option("--actor", metavar="NAME", help="who is acting (audit log)")
+]
 
 
 @db_app.command(
@@ -62,6 +65,7 @@ def downgrade(
         typer.Option(
             "--to",
             "--revision",
+            metavar="REVISION",
             help="target revision: 'base' (empty database) or a revision id (see `db current`)",
         ),
     ],

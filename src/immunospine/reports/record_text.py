@@ -119,6 +119,8 @@ def entry_text(entry: TimelineEntry) -> str:
     r = entry.record
     match r:
         case Assessment():
+            if r.score is None and r.result.get("verdict") is not None:
+                return f"{r.calculator}: {str(r.result['verdict']).replace('_', ' ')}"
             return f"{r.calculator} {_score(r.score, r.category)}"
         case LabResult():
             return lab_text(r)
