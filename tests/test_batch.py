@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from immunospine.errors import InputError, KnowledgeError
-from immunospine.knowledge import calculate, catalogue, get_calculator
-from immunospine.knowledge._spec import CalculatorSpec
+from immunospine.knowledge import CalculatorSpec, calculate, catalogue, get_calculator
 from immunospine.services.batch import BatchResult, batch_calculators, calculate_batch
 
 BATCH = [s for s in catalogue() if s.batch_score is not None]
@@ -285,10 +284,10 @@ def test_an_option_the_formula_lacks_is_a_knowledge_error() -> None:
         assert _score_list(result)[1] == [one.category]
 
 
-def test_calculator_without_batch_formula_names_those_with_one() -> None:
-    with pytest.raises(KnowledgeError, match="batch scoring is not available for basdai") as e:
-        calculate_batch("basdai", {"q1": [1]})
-    assert "asdas_crp" in str(e.value)
+def test_calculator_with_nested_inputs_names_those_a_table_can_score() -> None:
+    with pytest.raises(KnowledgeError, match="rmdq takes lists or nested objects") as e:
+        calculate_batch("rmdq", {"items": [[True] * 24]})
+    assert "asdas_crp" in str(e.value) and "basdai" in str(e.value)
     with pytest.raises(KnowledgeError, match="unknown calculator"):
         calculate_batch("nope", {})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ import typer
 from immunospine.cli import app
 from immunospine.errors import FieldProblem, InputError, json_text
 from immunospine.services.batch import BatchResult
-from immunospine.services.batch_files import score_file
+from immunospine.services.batch_files import score_file, table_calculators
 
 SHOWN = 50  # invalid cells listed on standard error; the rest are counted
 
@@ -28,29 +29,61 @@ def file_row(position: int) -> int:
     return position + 2
 
 
-@app.command(
-    "calc-batch",
-    help="Score every row of a CSV or Parquet file. One column per input, named as in "
-    "`calc --list --json`; writes the rows with `score` and `category` added. "
-    "Exit 2 when any row is invalid (valid rows are still written).",
-)
+FLAGS = {"input": "--input", "output": "--out", "carry": "--carry"}
+"""The library's field names and the flags that give them."""
+
+
+def _help() -> str:
+    names = ", ".join(table_calculators())
+    return (
+        "Score every row of a CSV or Parquet file. One column per input, named as in "
+        "`calc --list --json`; the rows are written with `score` and `category` added (and "
+        "`verdict` for criteria). Exit 2 when any row is invalid (valid rows are still "
+        "written); invalid cells are listed by row, the header being row 1. "
+        f"Calculators: {names}."
+    )
+
+
+@app.command("calc-batch", help=_help())
 def calc_batch(
-    name: Annotated[str, typer.Argument(help="calculator name, e.g. asdas_crp")],
-    input_file: Annotated[
-        Path, typer.Option("--input", "-i", help="FILE.csv or FILE.parquet to score")
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="calculator name, e.g. asdas_crp or basdai")
     ],
-    out_file: Annotated[Path, typer.Option("--out", "-o", help="FILE.csv or FILE.parquet")],
+    input_file: Annotated[
+        Path,
+        typer.Option("--input", "-i", metavar="FILE", help="FILE.csv or FILE.parquet to score"),
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", metavar="FILE", help="FILE.csv or FILE.parquet")
+    ],
     option: Annotated[
         list[str] | None,
-        typer.Option("--option", help="calculator option KEY=VALUE, e.g. coefficients=rounded"),
+        typer.Option(
+            "--option",
+            metavar="KEY=VALUE",
+            help="calculator option, e.g. coefficients=rounded (repeatable)",
+        ),
     ] = None,
     carry: Annotated[
         list[str] | None,
-        typer.Option("--carry", help="column copied to the output unscored (e.g. patient_id)"),
+        typer.Option(
+            "--carry",
+            metavar="COLUMN",
+            help="column copied to the output unscored, e.g. patient_id (repeatable)",
+        ),
     ] = None,
 ) -> None:
-    options = dict(_option(text) for text in option or ())
-    result = score_file(name, input_file, out_file, carry=carry or (), **options)
+    try:
+        _score(name, input_file, out_file, option or [], carry or [])
+    except InputError as exc:
+        raise _with_flags(exc) from None
+
+
+def _score(
+    name: str, input_file: Path, out_file: Path, option: list[str], carry: list[str]
+) -> None:
+    options = dict(_option(text) for text in option)
+    result = score_file(name, input_file, out_file, carry=carry, **options)
     sys.stderr.write(_report(result, out_file))
     if not result.ok:  # ``main`` turns this into exit 2, after the report above
         raise InputError(
@@ -61,6 +94,19 @@ def calc_batch(
                 for p in result.invalid
             ),
         )
+
+
+def _with_flags(exc: InputError) -> InputError:
+    """The error with the library's field names (``input``, ``output``) as this command's flags."""
+    problems = tuple(
+        replace(p, loc=(FLAGS[p.loc[0]], *p.loc[1:]))
+        if p.loc and isinstance(p.loc[0], str) and p.loc[0] in FLAGS
+        else p
+        for p in exc.problems
+    )
+    if problems == tuple(exc.problems):
+        return exc
+    return InputError.from_problems(problems)
 
 
 def _option(text: str) -> tuple[str, Any]:

@@ -63,7 +63,14 @@ from immunospine.services._tables import (
     read_column,
 )
 
-__all__ = ["BatchResult", "RowProblem", "batch_calculators", "calculate_batch"]
+__all__ = [
+    "BatchResult",
+    "RowProblem",
+    "batch_calculators",
+    "calculate_batch",
+    "output_table",
+    "table_calculators",
+]
 
 _BLOCK = 1 << 15  # rows per block for block-wise passes (a block of float64 fits in L2 cache)
 
@@ -109,13 +116,29 @@ def batch_calculators() -> tuple[str, ...]:
     return tuple(s.name for s in catalogue() if s.batch_score is not None)
 
 
+def table_calculators() -> tuple[str, ...]:
+    """Names of every calculator a table can score: a vectorised formula or a flat input."""
+    from immunospine.services.batch_rows import has_flat_inputs
+
+    return tuple(s.name for s in catalogue() if s.batch_score is not None or has_flat_inputs(s))
+
+
 def calculate_batch(name: str, table: Any, /, **options: Any) -> BatchResult:
-    """Score calculator ``name`` on every row of ``table``; ``options`` as in ``calculate``."""
+    """Score calculator ``name`` on every row of ``table``; ``options`` as in ``calculate``.
+
+    A calculator without a vectorised formula but with a flat input (one column per field) is
+    scored row by row through single ``calculate`` (``services.batch_rows``).
+    """
     spec = get_calculator(name)
     if spec.batch_score is None:
+        from immunospine.services.batch_rows import has_flat_inputs, score_rows
+
+        if has_flat_inputs(spec):
+            result: BatchResult = score_rows(spec, table, options)
+            return result
         raise KnowledgeError(
-            f"batch scoring is not available for {name}; calculators with batch scoring: "
-            f"{', '.join(batch_calculators())}"
+            f"{name} takes lists or nested objects, which a table's columns cannot hold; "
+            f"calculators a table can score: {', '.join(table_calculators())}"
         )
     if spec.bands is None and spec.categories:
         raise KnowledgeError(f"{name} has categories but no bands, so rows cannot be classified")
@@ -149,7 +172,7 @@ def calculate_batch(name: str, table: Any, /, **options: Any) -> BatchResult:
     else:
         codes, labels, cat_null = np.zeros(n, np.int8), (), np.ones(n, np.bool_)
     problems.sort(key=lambda p: p.row)
-    table_out = _output(kind, labels, score, codes, invalid, cat_null, index)
+    table_out = output_table(kind, labels, score, codes, invalid, cat_null, index)
     return BatchResult(spec.name, spec.version, table_out, tuple(problems), n)
 
 
@@ -429,10 +452,12 @@ def _rescore_near_cutoffs(
         codes[row] = bands.labels.index(result.category) if result.category else -1
 
 
-def _output(
+def output_table(
     kind: str, labels: tuple[str, ...], score: Floats, codes: NDArray[np.int8],
     invalid: Mask | None, cat_null: Mask | None, index: Any,
+    verdicts: list[str | None] | None = None,
 ) -> Any:  # fmt: skip
+    """The scores as a table of the input's kind: ``score``, ``category`` (and ``verdict``)."""
     if kind == "pandas":
         pd = sys.modules["pandas"]
         if invalid is not None:
@@ -441,11 +466,16 @@ def _output(
             codes[cat_null] = -1
         dtype = pd.CategoricalDtype(pd.Index(list(labels), dtype="object"))
         category = pd.Categorical.from_codes(codes, dtype=dtype)
-        return pd.DataFrame({"score": score, "category": category}, index=index, copy=False)
+        frame = pd.DataFrame({"score": score, "category": category}, index=index, copy=False)
+        if verdicts is not None:
+            frame["verdict"] = pd.Series(verdicts, index=index, dtype="object")
+        return frame
     category = pa.DictionaryArray.from_arrays(
         pa.array(codes, mask=cat_null), pa.array(labels, pa.string()), safe=False
     )
     scores = pa.table({"score": pa.array(score, mask=invalid), "category": category})
+    if verdicts is not None:
+        scores = scores.append_column("verdict", pa.array(verdicts, pa.string()))
     if kind == "polars":
         return sys.modules["polars"].from_arrow(scores)
     return scores
