@@ -100,7 +100,9 @@ def test_since_after_the_end_is_refused_naming_the_field(clinic: tuple) -> None:
 
 
 @pytest.mark.parametrize("name", list(charts.CHARTS))
-def test_each_chart_is_a_standalone_vega_lite_v5_spec(name: str, data: PrevisitData) -> None:
+def test_each_chart_is_a_standalone_vega_lite_v5_spec(
+    name: str, data: PrevisitData, capfd: pytest.CaptureFixture[str]
+) -> None:
     spec = charts.all_charts(data)[name]
     assert spec["$schema"] == "https://vega.github.io/schema/vega-lite/v5.json"
     json.dumps(spec, allow_nan=False)  # plain JSON, as the web pages will load it
@@ -111,7 +113,10 @@ def test_each_chart_is_a_standalone_vega_lite_v5_spec(name: str, data: PrevisitD
         assert "encoding" in view or "layer" in view
         assert "values" in (view.get("data") or spec["data"])  # data inline, nothing fetched
     # Vega-Lite itself accepts it: it compiles to a Vega spec with every dataset inline.
-    vega = vl_convert.vegalite_to_vega(spec, vl_version=previsit.VEGA_LITE_VERSION)
+    vega = vl_convert.vegalite_to_vega(
+        spec, vl_version=previsit.VEGA_LITE_VERSION, show_warnings=True
+    )
+    assert "WARN" not in capfd.readouterr().err  # e.g. no conflicting time domains
     assert not any("url" in d for d in vega["data"])
     assert any(m.get("encode", {}) for m in _marks(vega))
     tooltips = json.dumps(spec).count('"tooltip"')

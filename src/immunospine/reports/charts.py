@@ -76,14 +76,31 @@ def _config() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _datetime(day: date) -> dict[str, int]:
+    """A Vega-Lite DateTime object (one spelling in every layer, so the domains agree)."""
+    return {"year": day.year, "month": day.month, "date": day.day}
+
+
 def _x(data: PrevisitData, *, title: str | None = None, axis: bool = True) -> dict[str, Any]:
     return {
         "field": "on",
         "type": "temporal",
         "title": title,
-        "scale": {"domain": [data.since.isoformat(), data.until.isoformat()]},
         "axis": {"format": "%Y-%m", "labelOverlap": True} if axis else None,
     }
+
+
+def _time_domain(layers: list[dict[str, Any]], data: PrevisitData) -> list[dict[str, Any]]:
+    """``layers`` with the period as the time scale's domain, set once (on the first layer that
+    has a time axis and no ``x2``): the layers share the scale; a domain given twice, or beside
+    ``x2``, makes Vega-Lite warn of a conflict."""
+    for layer in layers:
+        encoding = layer.get("encoding", {})
+        x = encoding.get("x")
+        if x is not None and "x2" not in encoding:  # Vega-Lite reads a domain beside x2 raw
+            x["scale"] = {"domain": [_datetime(data.since), _datetime(data.until)]}
+            break
+    return layers
 
 
 def _drug_colours(data: PrevisitData) -> dict[str, Any]:
@@ -220,7 +237,7 @@ def activity_chart(data: PrevisitData, *, height_px: int = 112) -> dict[str, Any
         "width": PLOT_WIDTH_PX,
         "height": height_px,
         "config": _config(),
-        "layer": layers,
+        "layer": _time_domain(layers, data),
         "resolve": {"scale": {"color": "independent"}},
     }
 
@@ -263,7 +280,7 @@ def crp_chart(data: PrevisitData, *, height_px: int = 50) -> dict[str, Any]:
         "width": PLOT_WIDTH_PX,
         "height": height_px,
         "config": _config(),
-        "layer": layers,
+        "layer": _time_domain(layers, data),
     }
 
 
@@ -302,6 +319,7 @@ def diary_chart(data: PrevisitData, *, row_height_px: int = 27) -> dict[str, Any
     period = diary_period(data.since, data.until)
     word = {"day": "daily values", "week": "weekly means", "month": "monthly means"}[period]
     means = diary_means(diary, period)
+    period_domain = [_datetime(data.since), _datetime(data.until)]
     # Dots while they can be told apart; beyond that the line alone (the points stay, invisible,
     # as hover targets for the tooltips on the web page).
     dots = 1 if len(means) <= MAX_DIARY_DOTS else 0
@@ -325,7 +343,7 @@ def diary_chart(data: PrevisitData, *, row_height_px: int = 27) -> dict[str, Any
                 "point": {"filled": True, "size": 14, "color": colour, "opacity": dots},
             },
             "encoding": {
-                "x": _x(data, axis=last),
+                "x": {**_x(data, axis=last), "scale": {"domain": period_domain}},
                 "y": y,
                 "tooltip": [
                     {
