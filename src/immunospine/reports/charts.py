@@ -76,9 +76,9 @@ def _config() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _datetime(day: date) -> dict[str, int]:
-    """A Vega-Lite DateTime object (one spelling in every layer, so the domains agree)."""
-    return {"year": day.year, "month": day.month, "date": day.day}
+def _datetime(day: date) -> dict[str, Any]:
+    """A Vega-Lite DateTime at UTC midnight, as ISO dates in the data are read."""
+    return {"year": day.year, "month": day.month, "date": day.day, "utc": True}
 
 
 def _x(data: PrevisitData, *, title: str | None = None, axis: bool = True) -> dict[str, Any]:
