@@ -49,4 +49,4 @@ def test_sqlite_pragmas(tmp_path: object) -> None:
 def test_unsupported_urls_are_input_errors(url: str) -> None:
     with pytest.raises(InputError) as exc:
         make_engine(url)
-    assert exc.value.problems[0].loc == ("--db",)
+    assert exc.value.problems[0].loc == ("database",)  # a field, not a command-line flag

@@ -32,13 +32,14 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
     """An engine for ``url`` (``sqlite:///path`` or ``postgresql+psycopg://…``).
 
     The parent folder of a SQLite file is created when missing. Other schemes raise
-    ``InputError`` naming the URL's scheme.
+    ``InputError`` on field ``database`` naming the URL's scheme (faces map it to their
+    own option, e.g. ``--db``).
     """
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise InputError.single(
-            ("--db",), "is not a database URL", url, code="invalid_url"
+            ("database",), "is not a database URL", url, code="invalid_url"
         ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -53,8 +54,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> 
             parsed = parsed.set(drivername="postgresql+psycopg")
         return create_engine(parsed, pool_pre_ping=True)
     raise InputError.single(
-        ("--db",),
-        f"database {backend!r} is not supported; use sqlite:/// or postgresql+psycopg://",
+        ("database",),
+        f"database {backend!r} is not supported; use a SQLite file path, sqlite:/// or "
+        "postgresql+psycopg://",
         parsed.render_as_string(hide_password=True),
         code="unsupported_database",
     )
