@@ -104,10 +104,16 @@ def test_add_and_diagnose_name_the_option_and_allowed_values(
         capsys, "patient", "add", "P2", "--year-of-birth", "1985", "--sex", "f", "--db", db
     )
     assert code == 2 and out == "" and "--sex" in err and "female, male, other, unknown" in err
-    code, out, err = _run(capsys, "patient", "add", "P2", "--year-of-birth", "1850", "--db", db)
+    code, out, err = _run(
+        capsys, "patient", "add", "P2", "--year-of-birth", "1850", "--sex", "male", "--db", db
+    )
     assert code == 2 and "--year-of-birth" in err and "1900" in err
-    code, _, err = _run(capsys, "patient", "add", "P1", "--year-of-birth", "1985", "--db", db)
+    code, _, err = _run(
+        capsys, "patient", "add", "P1", "--year-of-birth", "1985", "--sex", "male", "--db", db
+    )
     assert code == 2 and "already exists" in err
+    code, _, err = _run(capsys, "patient", "add", "P9", "--year-of-birth", "1985", "--db", db)
+    assert code == 2 and "--sex" in err  # never defaulted silently
     code, _, err = _run(
         capsys, "patient", "diagnose", "P1", "--condition", "AS", "--on", "2020-01-01", "--db", db
     )
@@ -315,7 +321,21 @@ def test_list_every_patient_with_filters_stale_and_limit(
 ) -> None:
     _add_p1(capsys, db)
     for pid in ("P2", "P3"):
-        assert _run(capsys, "patient", "add", pid, "--year-of-birth", "1990", "--db", db)[0] == 0
+        assert (
+            _run(
+                capsys,
+                "patient",
+                "add",
+                pid,
+                "--year-of-birth",
+                "1990",
+                "--sex",
+                "other",
+                "--db",
+                db,
+            )[0]
+            == 0
+        )
     assert (
         _run(
             capsys,

@@ -63,8 +63,8 @@ def add(
     ],
     sex: Annotated[
         str,
-        typer.Option("--sex", help="female, male, other or unknown"),
-    ] = "unknown",
+        typer.Option("--sex", metavar="SEX", help="female, male, other or unknown"),
+    ],
     db: DbOption = None,
     as_json: JsonOption = False,
     actor: ActorOption = "cli",
