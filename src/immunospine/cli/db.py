@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from immunospine.cli import app
-from immunospine.errors import InputError
+from immunospine.errors import FieldProblem, InputError
 
 db_app = typer.Typer(help="Create and migrate the patient database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -29,6 +30,24 @@ DbOption = Annotated[
 ActorOption = Annotated[
     str, typer.Option("--actor", metavar="NAME", help="who is acting (audit log)")
 ]
+
+
+def with_flags(exc: InputError, flags: dict[str, str]) -> InputError:
+    """``exc`` with its fields named by the command's flags (``patient.sex`` → ``--sex``)."""
+    problems = [
+        FieldProblem((flags[p.field],), p.msg, p.code, p.value, p.has_value)
+        if p.field in flags
+        else p
+        for p in exc.problems
+    ]
+    if problems == list(exc.problems):
+        return exc
+    lines = [f"{p.field}{_shown(p.value) if p.has_value else ''}: {p.msg}" for p in problems]
+    return InputError("; ".join(lines), tuple(problems))
+
+
+def _shown(value: object) -> str:
+    return f" = {json.dumps(value, ensure_ascii=False, default=str)}"
 
 
 @db_app.command(
@@ -84,7 +103,10 @@ def downgrade(
     from immunospine.services import database
 
     with database.opened(db, require_current=False) as handle:
-        plan = database.plan_downgrade(handle, to)
+        try:
+            plan = database.plan_downgrade(handle, to)
+        except InputError as exc:
+            raise with_flags(exc, {"revision": "--to"}) from None
         rows = ", ".join(f"{n} {table}" for table, n in plan.rows.items() if n) or "no rows"
         if plan.drops_records and backup is None:
             raise InputError.single(

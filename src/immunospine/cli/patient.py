@@ -13,8 +13,8 @@ from typing import Annotated, Any
 import typer
 
 from immunospine.cli import app
-from immunospine.cli.db import ActorOption, DbOption
-from immunospine.errors import FieldProblem, InputError
+from immunospine.cli.db import ActorOption, DbOption, with_flags
+from immunospine.errors import InputError
 
 patient_app = typer.Typer(help="Add patients and follow their records.", no_args_is_help=True)
 app.add_typer(patient_app, name="patient")
@@ -35,24 +35,6 @@ def _today() -> date:
 
 def _echo_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False))
-
-
-def with_flags(exc: InputError, flags: dict[str, str]) -> InputError:
-    """``exc`` with its fields named by the command's flags (``patient.sex`` → ``--sex``)."""
-    problems = [
-        FieldProblem((flags[p.field],), p.msg, p.code, p.value, p.has_value)
-        if p.field in flags
-        else p
-        for p in exc.problems
-    ]
-    if problems == list(exc.problems):
-        return exc
-    lines = [
-        f"{p.field}{f' = {json.dumps(p.value, ensure_ascii=False)}' if p.has_value else ''}: "
-        f"{p.msg}"
-        for p in problems
-    ]
-    return InputError("; ".join(lines), tuple(problems))
 
 
 @patient_app.command("add", help="Add a patient (pseudonym, year of birth, sex).")
