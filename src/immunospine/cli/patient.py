@@ -16,6 +16,8 @@ from immunospine.cli import app
 from immunospine.cli.db import ActorOption, DbOption, with_flags
 from immunospine.errors import InputError
 
+__all__ = ["patient_app", "with_flags"]  # cli.report adds `patient report` with these
+
 patient_app = typer.Typer(help="Add patients and follow their records.", no_args_is_help=True)
 app.add_typer(patient_app, name="patient")
 
