@@ -201,15 +201,21 @@ def _response_line(name: str, result: Mapping[str, Any]) -> str:
     return f"{label}: {met}"
 
 
-def render_response(report: Mapping[str, Any]) -> str:
-    """A ``ResponseReport.to_dict()``: each outcome, then what could not be computed."""
+def render_response(report: Mapping[str, Any], *, why_not: bool = True) -> str:
+    """A ``ResponseReport.to_dict()``: each outcome, then what could not be computed (with the
+    missing inputs when ``why_not``, else one line naming them)."""
     lines = [f"change from {report['baseline_on']} to {report['follow_up_on']}"]
     for name, result in report["results"].items():
         lines.append("  " + _response_line(name, result))
     if not report["results"]:
         lines.append("  no response definition has its inputs at both visits")
-    for name, why in report["not_computed"].items():
-        lines.append(f"  {RESPONSE_NAMES.get(name, name)}: not computed ({why})")
+    skipped = report["not_computed"]
+    if why_not:
+        for name, why in skipped.items():
+            lines.append(f"  {RESPONSE_NAMES.get(name, name)}: not computed ({why})")
+    elif skipped:
+        names = ", ".join(RESPONSE_NAMES.get(n, n) for n in skipped)
+        lines.append(f"  not computed (inputs missing at one of the visits): {names}")
     return "\n".join(lines)
 
 
@@ -242,11 +248,8 @@ def render_visit(visit: Mapping[str, Any]) -> str:
     if visit["change"] is None:
         lines.append("first recorded visit: no change to compare")
     else:
-        lines.append(
-            render_response(visit["change"]).replace(
-                "change from", "change since the previous visit,"
-            )
-        )
+        change = render_response(visit["change"], why_not=False)
+        lines.append(change.replace("change from", "change since the previous visit,"))
     lines += render_targets(visit["targets"])
     return "\n".join(lines)
 
