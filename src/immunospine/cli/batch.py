@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from immunospine.cli import app
+from immunospine.cli.db import with_flags
 from immunospine.errors import FieldProblem, InputError, json_text
 from immunospine.services.batch import BatchResult
 from immunospine.services.batch_files import score_file, table_calculators
@@ -76,7 +76,7 @@ def calc_batch(
     try:
         _score(name, input_file, out_file, option or [], carry or [])
     except InputError as exc:
-        raise _with_flags(exc) from None
+        raise with_flags(exc, FLAGS) from None
 
 
 def _score(
@@ -94,19 +94,6 @@ def _score(
                 for p in result.invalid
             ),
         )
-
-
-def _with_flags(exc: InputError) -> InputError:
-    """The error with the library's field names (``input``, ``output``) as this command's flags."""
-    problems = tuple(
-        replace(p, loc=(FLAGS[p.loc[0]], *p.loc[1:]))
-        if p.loc and isinstance(p.loc[0], str) and p.loc[0] in FLAGS
-        else p
-        for p in exc.problems
-    )
-    if problems == tuple(exc.problems):
-        return exc
-    return InputError.from_problems(problems)
 
 
 def _option(text: str) -> tuple[str, Any]:

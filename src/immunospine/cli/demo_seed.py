@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from immunospine.cli.db import DbOption
+from immunospine.cli.db import ActorOption, DbOption
 from immunospine.cli.demo import demo_app
 from immunospine.services import database, demo_clinic
 
@@ -21,7 +21,7 @@ def seed(
     diary_days: Annotated[
         int, typer.Option("--diary-days", min=0, help="days of daily diary per patient")
     ] = 365,
-    actor: Annotated[str, typer.Option("--actor", help="who seeds (audit log)")] = "demo-seed",
+    actor: ActorOption = "demo-seed",
 ) -> None:
     with (
         database.opened(db) as handle,
