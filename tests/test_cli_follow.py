@@ -162,7 +162,7 @@ def test_visit_record_text_json_and_change(
     }
     code, out, err = _visit(monkeypatch, capsys, db, "2024-01-10", first)
     assert code == 0, err
-    assert "CRP 12 mg/L" in out and "asdas_crp 3.67 (very high)" in out
+    assert "CRP 12 mg/L (abnormal)" in out and "asdas_crp 3.67 (very high)" in out
     assert "first recorded visit" in out and "OFF TARGET" in out
     second = {
         "labs": {"crp_mg_l": 3},

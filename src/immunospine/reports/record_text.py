@@ -241,7 +241,8 @@ def render_visit(visit: Mapping[str, Any]) -> str:
         if lab["value"] is None:
             lines.append(f"  {name} {'positive' if lab.get('positive') else 'negative'}")
         else:
-            lines.append(f"  {name} {number(lab['value'])} {lab['unit']}")
+            flag = " (abnormal)" if lab.get("abnormal") else ""
+            lines.append(f"  {name} {number(lab['value'])} {lab['unit']}{flag}")
     for name, s in visit["scores"].items():
         shown = _score(s["score"], s["category"]) if s["score"] is not None else str(s["verdict"])
         lines.append(f"  {name} {shown}")

@@ -79,7 +79,13 @@ class VisitResult:
                 for a in self.assessments
             },
             "labs": [
-                {"id": lab.id, "test": lab.test.value, "value": lab.value, "unit": lab.unit}
+                {
+                    "id": lab.id,
+                    "test": lab.test.value,
+                    "value": lab.value,
+                    "unit": lab.unit,
+                    "abnormal": lab.abnormal,
+                }
                 | ({"positive": lab.positive} if lab.positive is not None else {})
                 for lab in self.labs
             ],
