@@ -83,3 +83,15 @@ def test_filters_and_limit(db: Database) -> None:  # noqa: F811
     assert limited.rows[1].due == ("basdai", "asdas", "basfi")
     with pytest.raises(InputError):
         clinic_list.list_patients(db, actor="t", today=today, limit=0)
+
+
+def test_two_targets_show_the_one_needing_action(db: Database) -> None:  # noqa: F811
+    _clinic(db)
+    record.diagnose(db, "A", "ra", date(2021, 1, 1), actor="t")  # RA too, no DAS28 yet
+    record.diagnose(db, "B", "ra", date(2021, 1, 1), actor="t")
+    rows = {
+        r.patient_id: r
+        for r in clinic_list.list_patients(db, actor="t", today=date(2024, 5, 1)).rows
+    }
+    assert rows["A"].status == "off_target" and rows["A"].target == "ASDAS < 2.1"
+    assert rows["B"].status == "no_data" and rows["B"].target == "DAS28 < 3.2"

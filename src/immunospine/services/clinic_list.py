@@ -23,6 +23,7 @@ from immunospine.storage.uow import Database
 __all__ = ["PatientList", "PatientRow", "list_patients"]
 
 _ASDAS = ("asdas_crp", "asdas_esr")
+_URGENCY = {"on_target": 0, "no_data": 1, "off_target": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,12 @@ def list_patients(
     with db.transaction() as uow:
         patients = uow.clinic.patients_with_conditions()
         statuses = tracking.target_statuses(uow, targets=targets, off_target_only=off_target)
-        status = {s.patient_id: s for s in statuses}
+        # A patient with two targets (axSpA and RA) is shown by the one most needing action.
+        status: dict[str, tracking.TargetStatus] = {}
+        for st in statuses:
+            kept = status.get(st.patient_id)
+            if kept is None or _URGENCY[st.status] > _URGENCY[kept.status]:
+                status[st.patient_id] = st
         # Due questionnaires: for every patient when filtering on them, else only for those shown.
         due_of = _due(uow, patients, schedule, today, all_patients=True) if due else {}
         flares = _flares_since(uow, flare_since) if flare_since else {}
