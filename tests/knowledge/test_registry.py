@@ -75,3 +75,23 @@ def test_malformed_input_is_refused_or_scored_in_range(
             assert lo - 1e-9 <= result.score <= hi + 1e-9
     if result.category is not None:
         assert result.category in spec.categories
+
+
+def test_one_calculator_is_found_without_loading_the_catalogue() -> None:
+    """``get_calculator`` looks first in the module named after the calculator (start-up of
+    ``immunospine calc NAME``); the catalogue is loaded only when that module does not hold it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from immunospine.knowledge import get_calculator, registry; "
+        "names = ['basdai', 'asdas_esr', 'das28_crp_3v']; "
+        "assert [get_calculator(n).name for n in names] == names; "
+        "print(registry._load.cache_info().currsize, 'numpy' in sys.modules, "
+        "'immunospine.knowledge.criteria.caspar' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[0] == "0"  # the catalogue was not loaded
+    assert done.stdout.split()[2] == "False"
+    for spec in SPECS:  # the quick path and the catalogue give the very same spec
+        assert get_calculator(spec.name) is spec

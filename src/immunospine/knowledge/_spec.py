@@ -9,13 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Any, Literal
 
 from immunospine.knowledge._inputs import ClinicalInputs
 from immunospine.knowledge._types import Result, Verdict
+
+if TYPE_CHECKING:  # NumPy is imported where a batch formula needs it, not to score one case
+    import numpy as np
+    from numpy.typing import NDArray
 
 Kind = Literal["instrument", "criteria", "probability", "response"]
 
@@ -57,6 +58,8 @@ class Bands:
 
     def classify_array(self, values: NDArray[np.float64]) -> NDArray[np.int8]:
         """Vectorised ``classify``: the index into ``labels`` of each value's band (int8)."""
+        import numpy as np
+
         index = np.zeros(values.shape, dtype=np.int8)
         above = np.empty(values.shape, dtype=bool)
         for band in self.bands[1:]:

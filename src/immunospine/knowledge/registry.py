@@ -24,14 +24,35 @@ _PACKAGES = ("instruments", "criteria", "response", "probability")
 
 
 @cache
-def _load() -> dict[str, CalculatorSpec]:
-    modules = []
+def _module_names() -> tuple[str, ...]:
+    """Every calculator module's dotted name, package by package, in name order."""
+    names = []
     for package in _PACKAGES:
         pkg = importlib.import_module(f"immunospine.knowledge.{package}")
         for info in sorted(pkgutil.iter_modules(pkg.__path__), key=lambda m: m.name):
             if not info.name.startswith("_"):
-                modules.append(importlib.import_module(f"{pkg.__name__}.{info.name}"))
-    return index_specs(modules)
+                names.append(f"{pkg.__name__}.{info.name}")
+    return tuple(names)
+
+
+@cache
+def _load() -> dict[str, CalculatorSpec]:
+    return index_specs(importlib.import_module(name) for name in _module_names())
+
+
+def _from_its_own_module(name: str) -> CalculatorSpec | None:
+    """The spec ``name`` from the module named after it (``basdai`` → ``instruments.basdai``,
+    ``asdas_crp`` → ``instruments.asdas``), importing that module alone; None if it is not there.
+
+    Scoring one calculator from the command line then imports one module, not the catalogue.
+    """
+    for module_name in _module_names():
+        short = module_name.rpartition(".")[2]
+        if name == short or name.startswith(short + "_"):
+            for spec in specs_of(importlib.import_module(module_name)):
+                if spec.name == name:
+                    return spec
+    return None
 
 
 def index_specs(modules: Iterable[ModuleType]) -> dict[str, CalculatorSpec]:
@@ -61,6 +82,9 @@ def catalogue() -> tuple[CalculatorSpec, ...]:
 
 def get_calculator(name: str) -> CalculatorSpec:
     """The spec called ``name``; ``KnowledgeError`` lists the known names when there is none."""
+    spec = _from_its_own_module(name)
+    if spec is not None:
+        return spec
     specs = _load()
     try:
         return specs[name]
