@@ -151,3 +151,20 @@ def test_number_text() -> None:
     assert number_text(Decimal("NaN")) == "NaN"
     assert number_text(7) == "7"
     assert number_text(1e20) == "1e+20"
+
+
+def test_record_and_fhir_messages_quote_as_json() -> None:
+    from immunospine.fhir.validation import binding_problems, model_problems
+    from immunospine.records.observation import LabResult
+
+    with pytest.raises(InputError) as caught:
+        LabResult.parse_json(
+            '{"patient_id": "p1", "collected_on": "2024-01-02", "test": "crp", '
+            '"unit": "mg/dL", "value": 3}'
+        )
+    assert 'lab_result.unit = "mg/dL": must be "mg/L" for crp' in str(caught.value)
+    ((_, message),) = binding_problems({"resourceType": "Observation", "status": "bogus"})
+    assert message.startswith('"bogus" is not a valid code; allowed: amended, cancelled,')
+    assert "['" not in message
+    ((_, message),) = model_problems({"resourceType": "Person"})
+    assert message.startswith('"Person" is not a supported resource type')

@@ -19,7 +19,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from immunospine.errors import FhirError, FieldProblem, MissingExtraError, validation_problems
+from immunospine.errors import (
+    FhirError,
+    FieldProblem,
+    MissingExtraError,
+    json_text,
+    validation_problems,
+)
 
 __all__ = [
     "SUPPORTED",
@@ -116,7 +122,9 @@ def model_problems(resource: dict[str, Any]) -> list[tuple[tuple[str | int, ...]
     rt = resource.get("resourceType")
     if rt not in SUPPORTED:
         allowed = ", ".join(SUPPORTED)
-        return [(("resourceType",), f"{rt!r} is not a supported resource type ({allowed})")]
+        return [
+            (("resourceType",), f"{json_text(rt)} is not a supported resource type ({allowed})")
+        ]
     key = shape_key(resource)
     if key in _VALID_SHAPES:
         return []
@@ -221,7 +229,8 @@ def binding_problems(resource: dict[str, Any]) -> list[tuple[tuple[str | int, ..
     for field, allowed in _BINDINGS.get(str(resource.get("resourceType")), {}).items():
         value = resource.get(field)
         if value is not None and value not in allowed:
-            out.append(((field,), f"{value!r} is not a valid code; allowed: {sorted(allowed)}"))
+            codes = ", ".join(sorted(allowed))
+            out.append(((field,), f"{json_text(value)} is not a valid code; allowed: {codes}"))
     return out
 
 

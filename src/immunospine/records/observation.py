@@ -94,7 +94,7 @@ class LabResult(RecordModel):
             return value
         expected = LAB_UNITS[test]
         if value != expected:
-            wanted = f"must be {expected!r}" if expected else "must be empty (qualitative test)"
+            wanted = f'must be "{expected}"' if expected else "must be empty (qualitative test)"
             raise ValueError(f"{wanted} for {test.value}")
         return value
 
