@@ -1,4 +1,5 @@
-"""Reading column-oriented tables into float64 NumPy columns, for ``services.batch``.
+"""Column-oriented tables in and out: float64 NumPy columns for ``services.batch``, and the
+scores table of the input's kind.
 
 A table is a ``pyarrow.Table``, a ``pandas.DataFrame``, a ``polars.DataFrame`` or a mapping of
 column name → sequence or NumPy array. pandas and polars are used only when the caller passes
@@ -153,3 +154,32 @@ def _from_sequence(seq: Sequence[Any] | NDArray[Any], *, nan_is_null: bool) -> C
                 values[i] = math.inf if v > 0 else -math.inf
             whole = whole and isinstance(v, int | np.integer)
     return Column(values, nulls if nulls.any() else None, whole, nan_is_null, bad)
+
+
+def output_table(
+    kind: str, labels: tuple[str, ...], score: Floats, codes: NDArray[np.int8],
+    invalid: Mask | None, cat_null: Mask | None, index: Any,
+    verdicts: list[str | None] | None = None,
+) -> Any:  # fmt: skip
+    """The scores as a table of the input's kind: ``score``, ``category`` (and ``verdict``)."""
+    if kind == "pandas":
+        pd = sys.modules["pandas"]
+        if invalid is not None:
+            score[invalid] = np.nan
+        if cat_null is not None:
+            codes[cat_null] = -1
+        dtype = pd.CategoricalDtype(pd.Index(list(labels), dtype="object"))
+        category = pd.Categorical.from_codes(codes, dtype=dtype)
+        frame = pd.DataFrame({"score": score, "category": category}, index=index, copy=False)
+        if verdicts is not None:
+            frame["verdict"] = pd.Series(verdicts, index=index, dtype="object")
+        return frame
+    category = pa.DictionaryArray.from_arrays(
+        pa.array(codes, mask=cat_null), pa.array(labels, pa.string()), safe=False
+    )
+    scores = pa.table({"score": pa.array(score, mask=invalid), "category": category})
+    if verdicts is not None:
+        scores = scores.append_column("verdict", pa.array(verdicts, pa.string()))
+    if kind == "polars":
+        return sys.modules["polars"].from_arrow(scores)
+    return scores

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import inspect
 import math
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -41,7 +40,6 @@ from typing import Annotated, Any
 
 import annotated_types as at
 import numpy as np
-import pyarrow as pa
 from numpy.typing import NDArray
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
@@ -60,6 +58,7 @@ from immunospine.services._tables import (
     Floats,
     Mask,
     open_table,
+    output_table,
     read_column,
 )
 
@@ -68,7 +67,6 @@ __all__ = [
     "RowProblem",
     "batch_calculators",
     "calculate_batch",
-    "output_table",
     "table_calculators",
 ]
 
@@ -450,32 +448,3 @@ def _rescore_near_cutoffs(
         result = spec.compute(spec.inputs.model_validate({**inputs, **options}))
         score[row] = result.score
         codes[row] = bands.labels.index(result.category) if result.category else -1
-
-
-def output_table(
-    kind: str, labels: tuple[str, ...], score: Floats, codes: NDArray[np.int8],
-    invalid: Mask | None, cat_null: Mask | None, index: Any,
-    verdicts: list[str | None] | None = None,
-) -> Any:  # fmt: skip
-    """The scores as a table of the input's kind: ``score``, ``category`` (and ``verdict``)."""
-    if kind == "pandas":
-        pd = sys.modules["pandas"]
-        if invalid is not None:
-            score[invalid] = np.nan
-        if cat_null is not None:
-            codes[cat_null] = -1
-        dtype = pd.CategoricalDtype(pd.Index(list(labels), dtype="object"))
-        category = pd.Categorical.from_codes(codes, dtype=dtype)
-        frame = pd.DataFrame({"score": score, "category": category}, index=index, copy=False)
-        if verdicts is not None:
-            frame["verdict"] = pd.Series(verdicts, index=index, dtype="object")
-        return frame
-    category = pa.DictionaryArray.from_arrays(
-        pa.array(codes, mask=cat_null), pa.array(labels, pa.string()), safe=False
-    )
-    scores = pa.table({"score": pa.array(score, mask=invalid), "category": category})
-    if verdicts is not None:
-        scores = scores.append_column("verdict", pa.array(verdicts, pa.string()))
-    if kind == "polars":
-        return sys.modules["polars"].from_arrow(scores)
-    return scores

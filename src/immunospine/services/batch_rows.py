@@ -26,7 +26,7 @@ import pyarrow as pa
 
 from immunospine.errors import FieldProblem, InputError
 from immunospine.knowledge import CalculatorSpec, validate_inputs
-from immunospine.services._tables import open_table
+from immunospine.services._tables import open_table, output_table
 
 __all__ = ["has_flat_inputs", "score_rows"]
 
@@ -104,7 +104,7 @@ def _check_options(spec: CalculatorSpec, options: Mapping[str, Any]) -> None:
 
 def score_rows(spec: CalculatorSpec, table: Any, options: Mapping[str, Any]) -> Any:
     """Score every row of ``table`` through single ``calculate``; a ``BatchResult``."""
-    from immunospine.services.batch import BatchResult, RowProblem, output_table
+    from immunospine.services.batch import BatchResult, RowProblem
 
     kind, n, raw, index = open_table(spec.name, table)
     _check_columns(spec, list(raw))

@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from immunospine.version import __version__
 from immunospine.errors import InputError
 from immunospine.records import (
     Assessment,
@@ -38,6 +37,7 @@ from immunospine.reports.model import (
 from immunospine.reports.wording import NOT_A_DIAGNOSIS
 from immunospine.services import record, tracking
 from immunospine.storage.uow import Database
+from immunospine.version import __version__
 
 __all__ = [
     "ACTIVITY_CALCULATORS",
