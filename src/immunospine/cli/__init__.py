@@ -91,6 +91,7 @@ class _LazyGroup(TyperGroup):
         for name, entry in COMMANDS.items():
             if name in registered:
                 self.commands[name] = registered.pop(name)
+                self.commands[name].short_help = entry.summary  # the same listing either way
             else:
                 self.commands[name] = _Placeholder(
                     name, help=entry.summary, short_help=entry.summary, rich_markup_mode=None
