@@ -259,10 +259,14 @@ def _layout(view: PrevisitView, svgs: Mapping[str, str], fonts: tuple[Path, Path
             chart_scale: float) -> tuple[_Page, float]:  # fmt: skip
     page = _Page(fonts)
     y = _summary(page, view, _header(page, view))
-    widest = max(_svg_size(s)[0] for s in svgs.values())
-    mm_per_px = CONTENT_W / widest * chart_scale
+    # One scale for every chart (set by the first; all are about as wide), so their time axes
+    # line up; a chart a pixel wider is shrunk to fit rather than run into the margin.
+    mm_per_px = 0.0
     for name in charts.CHARTS:
-        y = page.chart(svgs[name], MARGIN, y, mm_per_px) + 1.5
+        svg = svgs[name]
+        fit = CONTENT_W / _svg_size(svg)[0]
+        mm_per_px = min(mm_per_px or fit * chart_scale, fit)
+        y = page.chart(svg, MARGIN, y, mm_per_px) + 1.5
     y = _bottom(page, view, y + 1)
     _footer(page, view, y)
     return page, y
