@@ -168,3 +168,22 @@ def test_record_and_fhir_messages_quote_as_json() -> None:
     assert "['" not in message
     ((_, message),) = model_problems({"resourceType": "Person"})
     assert message.startswith('"Person" is not a supported resource type')
+
+
+def test_fhir_model_problems_are_in_words_not_the_library_regex_wording() -> None:
+    from immunospine.fhir.validation import model_problems
+
+    problems = dict(
+        model_problems(
+            {
+                "resourceType": "Observation",
+                "status": "final",
+                "code": {"text": "CRP"},
+                "valueQuantity": {"value": "abc"},
+                "effectiveDateTime": "2020-13-01",
+            }
+        )
+    )
+    assert problems[("valueQuantity", "value")] == "must be a number"
+    assert problems[("effectiveDateTime",)].startswith("must be a date as YYYY-MM-DD")
+    assert not any("regex" in m or "Value error" in m for m in problems.values())
