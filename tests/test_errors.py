@@ -187,3 +187,15 @@ def test_fhir_model_problems_are_in_words_not_the_library_regex_wording() -> Non
     assert problems[("valueQuantity", "value")] == "must be a number"
     assert problems[("effectiveDateTime",)].startswith("must be a date as YYYY-MM-DD")
     assert not any("regex" in m or "Value error" in m for m in problems.values())
+
+
+def test_a_bad_setting_names_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bad IMMUNOSPINE_* value was a pydantic traceback; now an InputError (exit 2)."""
+    from immunospine.settings import load_settings
+
+    monkeypatch.setenv("IMMUNOSPINE_SQLITE_BUSY_TIMEOUT_MS", "abc")
+    with pytest.raises(InputError) as caught:
+        load_settings()
+    assert str(caught.value).startswith(
+        'settings: IMMUNOSPINE_SQLITE_BUSY_TIMEOUT_MS = "abc": must be a whole number'
+    )

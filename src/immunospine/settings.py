@@ -7,10 +7,13 @@ Precedence: a CLI flag (passed in by the caller) > environment > ``.env`` > defa
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from immunospine.errors import InputError, validation_problems
 
 __all__ = ["Settings", "database_url_of", "default_data_dir", "load_settings", "sqlite_file_of"]
 
@@ -76,5 +79,14 @@ def sqlite_file_of(url: str) -> Path | None:
 
 
 def load_settings() -> Settings:
-    """Read settings from the environment (and ``.env``)."""
-    return Settings()
+    """Read settings from the environment (and ``.env``); a bad value is an ``InputError``
+    naming its variable (``IMMUNOSPINE_SQLITE_BUSY_TIMEOUT_MS = "abc": must be a whole number``).
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = [
+            replace(p, loc=(f"IMMUNOSPINE_{str(p.loc[0]).upper()}", *p.loc[1:]) if p.loc else ())
+            for p in validation_problems(exc, model=Settings)
+        ]
+        raise InputError.from_problems(problems, "settings") from None
