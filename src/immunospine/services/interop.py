@@ -123,12 +123,19 @@ def replacing(path: Path, *, field: str = "out") -> Iterator[TextIO]:
     check_output_file(path, field=field)
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
+        os.chmod(temp, 0o666 & ~_umask())  # as an ordinary new file (mkstemp makes it 0600)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             yield out
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 # --- reading ----
