@@ -251,7 +251,8 @@ def render(r: dict[str, Any], load: tuple[float, float, float]) -> str:
         "",
         "How: the diary is charted as monthly means over a period this long (weekly up to two "
         "years, daily up to three months; the chart's title and the legend say so), so the "
-        "chart has 120 points a row rather than 3,650; the PDF uses the built-in Helvetica "
+        "chart has 120 points a row rather than 3,650, and flares are marked once per month "
+        "with flares (the tooltip counts them); the PDF uses the built-in Helvetica "
         "unless a name needs characters outside Latin-1 (reading DejaVu Sans costs fpdf2 "
         "a few tenths of a second); the Vega-Lite specs use the renderer's default "
         "sans-serif face (laying text out in a named font doubled the SVG time); the chart "

@@ -274,3 +274,20 @@ def test_the_chart_renderer_can_start_in_the_background() -> None:
     thread = previsit.warm_up()
     thread.join(timeout=60)
     assert not thread.is_alive()
+
+
+def test_flares_are_marked_once_per_period_with_their_count(data: PrevisitData) -> None:
+    from dataclasses import replace
+
+    from immunospine.reports.model import FlareMark
+
+    flares = (
+        FlareMark(date(2024, 3, 4), "patient_marked", "bad week"),
+        FlareMark(date(2024, 3, 20), "asdas_worsening", "asdas_crp 1.9 → 3.1"),
+        FlareMark(date(2024, 5, 2), "patient_marked", "marked by patient"),
+    )
+    marks = charts.flare_marks(replace(data, flares=flares))  # a two-year period: monthly
+    assert [(m["on"], m["last"], m["flares"], m["kinds"]) for m in marks] == [
+        ("2024-03-04", "2024-03-20", 2, "asdas worsening, patient marked"),
+        ("2024-05-02", "2024-05-02", 1, "patient marked"),
+    ]

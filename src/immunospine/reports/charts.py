@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from immunospine.reports.model import DiaryDay, PrevisitData
+from immunospine.reports.model import DiaryDay, FlareMark, PrevisitData
 
 __all__ = [
     "CHARTS",
@@ -33,6 +33,7 @@ __all__ = [
     "diary_chart",
     "diary_means",
     "diary_period",
+    "flare_marks",
 ]
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
@@ -153,13 +154,35 @@ def _band_layers(data: PrevisitData, *, legend: bool) -> list[dict[str, Any]]:
     ]
 
 
+def flare_marks(data: PrevisitData) -> list[dict[str, Any]]:
+    """The period's flares, one mark per day, week or month (as the diary is averaged).
+
+    A triangle is wider than a month on a ten-year axis, so one per period shows as much; each
+    mark says how many flares it stands for, of which kinds, from when to when.
+    """
+    period = diary_period(data.since, data.until)
+    groups: dict[date, list[FlareMark]] = {}
+    for f in data.flares:
+        if data.since <= f.on <= data.until:
+            groups.setdefault(_period_start(f.on, period), []).append(f)
+    rows = []
+    for flares in groups.values():
+        kinds = sorted({f.kind.replace("_", " ") for f in flares})
+        rows.append(
+            {
+                "on": flares[0].on.isoformat(),
+                "last": flares[-1].on.isoformat(),
+                "flares": len(flares),
+                "kinds": ", ".join(kinds),
+                "detail": flares[-1].detail,
+            }
+        )
+    return rows
+
+
 def _flare_layers(data: PrevisitData) -> list[dict[str, Any]]:
     """Flares as red triangles along the top (none when there is no flare in the period)."""
-    rows = [
-        {"on": f.on.isoformat(), "kind": f.kind.replace("_", " "), "detail": f.detail}
-        for f in data.flares
-        if data.since <= f.on <= data.until
-    ]
+    rows = flare_marks(data)
     if not rows:
         return []
     return [{
@@ -171,8 +194,10 @@ def _flare_layers(data: PrevisitData) -> list[dict[str, Any]]:
             "y": {"value": 0},  # pixels: along the top of the plot
             "tooltip": [
                 {"field": "on", "type": "temporal", "title": "Flare", "format": "%Y-%m-%d"},
-                {"field": "kind", "title": "Kind"},
-                {"field": "detail", "title": "Detail"},
+                {"field": "last", "type": "temporal", "title": "Last", "format": "%Y-%m-%d"},
+                {"field": "flares", "type": "quantitative", "title": "Flares"},
+                {"field": "kinds", "title": "Kinds"},
+                {"field": "detail", "title": "Latest"},
             ],
         },
     }]  # fmt: skip

@@ -193,7 +193,8 @@ def previsit_view(data: PrevisitData) -> PrevisitView:
         due_lines=_due_lines(data),
         medication_rows=meds,
         medication_note=note,
-        legend=f"{LEGEND} Diary: {diary_word} of {len(data.diary):,} entries.",
+        legend=f"{LEGEND} Diary: {diary_word} of {len(data.diary):,} entries; one flare "
+        f"triangle per {period} with flares.",
         footer=f"{data.software} · {data.disclaimer}",
     )
 
