@@ -140,3 +140,18 @@ def test_import_is_cheap() -> None:
 def test_version_matches_package_metadata() -> None:
     meta = importlib.metadata.version("immunospine")
     assert meta == immunospine.__version__
+
+
+def test_library_code_names_fields_not_command_line_flags() -> None:
+    """Issue 8 §1: errors from the library locate a field (``input``, ``patients``); only the
+    command line knows its flags (``--input``) and maps the fields to them."""
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path.relative_to(SRC).parts[0] in ("cli", "docsgen.py"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Tuple) and node.elts:
+                first = node.elts[0]
+                if isinstance(first, ast.Constant) and str(first.value).startswith("--"):
+                    found.append(f"{path.relative_to(SRC)}:{node.lineno} {first.value}")
+    assert found == []

@@ -8,8 +8,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from immunospine.cli.db import ActorOption, DbOption
+from immunospine.cli.db import ActorOption, DbOption, with_flags
 from immunospine.cli.demo import demo_app
+from immunospine.errors import InputError
 from immunospine.services import database, demo_clinic
 
 
@@ -38,8 +39,11 @@ def seed(
         def report(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = demo_clinic.seed_clinic(
-            handle, patients, seed_, actor=actor, diary_days=diary_days, on_progress=report
-        )
+        try:
+            summary = demo_clinic.seed_clinic(
+                handle, patients, seed_, actor=actor, diary_days=diary_days, on_progress=report
+            )
+        except InputError as exc:
+            raise with_flags(exc, {"patients": "--patients"}) from None
     detail = ", ".join(f"{n} {kind}" for kind, n in sorted(summary.records.items()))
     typer.echo(f"seeded {summary.patients} synthetic patient(s) (seed {seed_}): {detail}")

@@ -33,7 +33,7 @@ def seed_clinic(
     """Create ``n_patients`` demo patients; ``on_progress(done, total)`` after each one."""
     check_actor(actor)
     if n_patients < 1:
-        raise InputError.single(("--patients",), "must be at least 1", n_patients)
+        raise InputError.single(("patients",), "must be at least 1", n_patients)
     ids = [f"demo-s{seed}-{i:05d}" for i in range(n_patients)]
     with db.transaction() as uow:
         existing = sorted(uow.patients.birth_years(ids))
