@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -267,6 +268,9 @@ def render(r: dict[str, Any], load: tuple[float, float, float]) -> str:
         "times the CPU times; compare the CPU column across runs.",
         "",
     ]
+    prose = (i for i, line in enumerate(lines) if len(line) > 100 and not line.startswith("|"))
+    for i in list(prose):
+        lines[i] = textwrap.fill(lines[i], width=100, break_on_hyphens=False)
     return "\n".join(lines)
 
 
