@@ -247,3 +247,27 @@ def test_a_mistyped_command_is_named_with_a_suggestion(
 ) -> None:
     assert main(["calx"]) == 2
     assert "Did you mean 'calc'" in capsys.readouterr().err
+
+
+def test_garbage_collection_paused_at_start_up_is_back_on_when_the_command_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console script pauses the cyclic collector while modules load; the root callback,
+    which runs after parsing and before the command's body, turns it back on."""
+    import gc
+
+    from immunospine import cli
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(dict.fromkeys(BASDAI_ITEMS, 1))))
+    try:
+        cli._pause_gc()
+        assert not gc.isenabled()
+        assert main(["calc", "basdai"]) == 0
+        assert gc.isenabled() and not cli._gc_paused
+    finally:
+        gc.enable()
+        gc.unfreeze()
+    assert '"score": 1.0' in capsys.readouterr().out
+
+
+BASDAI_ITEMS = ("q1", "q2", "q3", "q4", "q5", "q6")
