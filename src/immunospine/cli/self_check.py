@@ -162,11 +162,11 @@ def self_check(
 ) -> None:
     from rich.console import Console
 
-    from immunospine.version import __version__
     from immunospine.reports.triage_summary import build_summary
     from immunospine.reports.wording import NOT_A_DIAGNOSIS
     from immunospine.services import summary, triage
     from immunospine.services.self_check import QUESTIONS, Session
+    from immunospine.version import __version__
 
     target = _plan(out_dir, pdf=not no_pdf, overwrite=overwrite)
     console = Console(highlight=False)
