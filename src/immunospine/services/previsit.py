@@ -178,6 +178,7 @@ def write_previsit(data: PrevisitData, pdf: Path, html: Path | None = None) -> N
     """
     from immunospine.reports import charts, previsit, previsit_pdf
 
+    previsit_pdf.preload()  # meanwhile the chart renderer may still be starting (warm_up)
     svgs = previsit.chart_svgs(charts.all_charts(data))
     outputs = [(pdf, previsit_pdf.render_previsit_pdf(data, svgs))]
     if html is not None:
