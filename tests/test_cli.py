@@ -233,6 +233,9 @@ def test_no_help_shows_a_type_placeholder_for_a_flag(
     out = capsys.readouterr().out
     assert "Usage: immunospine" in out
     assert "<bool>" not in out and "BOOLEAN" not in out
+    options = "\n".join(line for line in out.splitlines() if line.lstrip().startswith("-"))
+    for typer_type in ("<list[", "<int>", "<float>", "<path>"):  # TEXT, INTEGER, NUMBER, PATH
+        assert typer_type not in options, (path, options)
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -271,3 +274,25 @@ def test_garbage_collection_paused_at_start_up_is_back_on_when_the_command_runs(
 
 
 BASDAI_ITEMS = ("q1", "q2", "q3", "q4", "q5", "q6")
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["cohort", "generate", "-n", "abc", "-o", "x"], "'-n': must be a whole number"),
+        (["triage", "-f", "xml"], '"xml" is not one of "json", "text"'),
+        (
+            ["patient", "diagnose", "X", "--condition", "axspa", "--on", "2020-13-01"],
+            '"2020-13-01" must be a date as YYYY-MM-DD',
+        ),
+    ],
+)
+def test_bad_option_values_are_worded_as_our_own_errors(
+    args: list[str], words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Defect 9: typer passed pydantic's wording ("Input should be a valid integer, unable to
+    parse string as an integer") and Python quotes ('xml'); the one translator words them."""
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert words in err
+    assert "Input should" not in err and "%Y" not in err and "'xml'" not in err

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import gc
 import importlib
+import re
 import sys
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
-from immunospine.errors import ImmunospineError
+from immunospine.errors import ImmunospineError, validation_problems
 
 __all__ = ["COMMANDS", "Command", "app", "main", "register_all", "run"]
 
@@ -78,8 +79,24 @@ def _plain_help(command: Any) -> None:
     plain format writes ``--json`` alone and needs no rich at start-up.
     """
     command.rich_markup_mode = None
+    for param in getattr(command, "params", ()):
+        if isinstance(param, TyperOption) and param.metavar is None and not param.is_flag:
+            param.metavar = _metavar(param.display_type(None))  # type: ignore[arg-type]
     for sub in getattr(command, "commands", {}).values():
         _plain_help(sub)
+
+
+_METAVARS = {"str": "TEXT", "int": "INTEGER", "float": "NUMBER", "path": "PATH", "file": "FILE"}
+
+
+def _metavar(shown: str) -> str:
+    """Typer's ``<list[str]>`` or ``<int>`` as a plain metavar: ``TEXT``, ``INTEGER``, ``[a|b]``."""
+    inner = shown.strip("<>")
+    if inner.startswith("list[") and inner.endswith("]"):
+        inner = inner[5:-1]  # a repeatable option: the help says so
+    if "|" in inner:
+        return f"[{inner}]"
+    return _METAVARS.get(inner, inner.upper())
 
 
 class _LazyGroup(TyperGroup):
@@ -106,6 +123,38 @@ class _LazyGroup(TyperGroup):
         if args and isinstance(self.commands.get(args[0]), _Placeholder):
             self.commands[args[0]] = _load(args[0])
         return super().resolve_command(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except typer.BadParameter as exc:
+            _plain_words(exc)
+            raise
+
+
+def _plain_words(exc: typer.BadParameter) -> None:
+    """A bad option value in our words: typer passes pydantic's own ("Input should be a valid
+    integer, unable to parse string as an integer"); the one translator says it as everywhere
+    else ("must be a whole number")."""
+    cause = exc.__cause__
+    if cause is not None and type(cause).__name__ == "ValidationError":
+        problems = validation_problems(cause)  # type: ignore[arg-type]
+        if problems:
+            exc.message = _date_formats(problems[0].msg)
+
+
+_STRFTIME = {"%Y": "YYYY", "%m": "MM", "%d": "DD", "%H": "hh", "%M": "mm", "%S": "ss"}
+
+
+def _date_formats(msg: str) -> str:
+    """``does not match the formats "%Y-%m-%d"`` → ``must be a date as YYYY-MM-DD``."""
+    match = re.search(r"does not match the formats? (.*)$", msg)
+    if match is None:
+        return msg
+    forms = re.findall(r'"([^"]+)"', match.group(1))
+    for code, words in _STRFTIME.items():
+        forms = [f.replace(code, words) for f in forms]
+    return msg[: match.start()] + "must be a date as " + " or ".join(forms)
 
 
 def _load(name: str) -> Any:
