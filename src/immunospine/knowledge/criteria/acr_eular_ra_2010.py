@@ -244,11 +244,11 @@ SPEC = CalculatorSpec(
     "≥ 1 joint not better explained by another disease, joints + serology + acute-phase "
     "reactants + duration score ≥ 6 of 10. Classification, not a diagnosis.",
     unverified=(
-        "high-positive serology is '> 3 × ULN' in the original (clinical.md §3a [M])",
-        "a qualitative positive RF is scored as low-positive (clinical.md §3a [M]); give "
+        "high-positive serology is '> 3 × ULN' in the original (from memory)",
+        "a qualitative positive RF is scored as low-positive (from memory); give "
         "rheumatoid_factor = 'low_positive' for it",
-        "'abnormal' CRP/ESR by local laboratory standards (clinical.md §3a [M])",
-        "symptom duration is patient-reported, regardless of treatment (clinical.md §3a [M])",
-        "joint involvement may be confirmed by imaging (clinical.md §3a [M])",
+        "'abnormal' CRP/ESR by local laboratory standards (from memory)",
+        "symptom duration is patient-reported, regardless of treatment (from memory)",
+        "joint involvement may be confirmed by imaging (from memory)",
     ),
 )

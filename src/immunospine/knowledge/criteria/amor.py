@@ -171,6 +171,6 @@ SPEC = CalculatorSpec(
     "SpA. Classification, not a diagnosis.",
     unverified=(
         f"Amor 1990 PMID: {RECALLED_IDENTIFIERS}",
-        "the maximum of 22 points is computed from the item table; clinical.md states 24",
+        "the maximum of 22 points is computed from the item table; a secondary summary states 24",
     ),
 )

@@ -180,6 +180,6 @@ SPEC = CalculatorSpec(
     "Classification, not a diagnosis.",
     unverified=(
         "the MRI definition of sacroiliitis was updated by ASAS in 2016 (Lambert 2016); which "
-        "definition an MRI report follows is left to the reader (clinical.md §2a [M])",
+        "definition an MRI report follows is left to the reader (from memory)",
     ),
 )

@@ -142,7 +142,7 @@ SPEC = CalculatorSpec(
     "with ≥ 1 group-A feature or ≥ 2 other group-B features. For patients with peripheral "
     "manifestations only. Classification, not a diagnosis.",
     unverified=(
-        "the entry feature does not count again in group B (clinical.md §2b: interpretation "
-        "[M], consistent with '≥ 2 other SpA features')",
+        "the entry feature does not count again in group B (our interpretation, not yet checked "
+        "against the original; consistent with '≥ 2 other SpA features')",
     ),
 )

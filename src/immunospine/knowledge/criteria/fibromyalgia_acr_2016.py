@@ -198,6 +198,6 @@ SPEC = CalculatorSpec(
     "irrespective of other diagnoses. Decision support, not a diagnosis.",
     unverified=(
         "fibromyalgia severity (WPI + SSS) follows the 2011 modification; its use in the 2016 "
-        "paper (FS ≥ 12) is clinical.md §9 [M] and no FS cut-off is applied here",
+        "paper (FS ≥ 12) is not yet checked against the paper, and no FS cut-off is applied here",
     ),
 )

@@ -116,7 +116,7 @@ SPEC = CalculatorSpec(
     "patients aged ≤ 50. Classification of the back pain, not a diagnosis.",
     unverified=(
         "the name 'Berlin criteria' for criteria set 7 of the 2006 paper and its author list "
-        "(clinical.md §1b [M])",
+        "(from memory)",
         f"Rudwaleit 2006 DOI and PMID: {RECALLED_IDENTIFIERS}",
     ),
     options={"threshold": "items needed: 2 (default, LR+ 3.7) or 3 (LR+ 12.4)"},

@@ -87,7 +87,7 @@ SPEC = CalculatorSpec(
     interpretation="Inflammatory back pain (Calin) when ≥ 4 of 5 items are present. "
     "Classification of the back pain, not a diagnosis.",
     unverified=(
-        "citation details of Calin 1977 (clinical.md §1a [M])",
+        "citation details of Calin 1977 (from memory)",
         f"Calin 1977 PMID: {RECALLED_IDENTIFIERS}",
     ),
 )

@@ -197,7 +197,7 @@ SPEC_ESR = CalculatorSpec(
     interpretation=_INTERPRETATION,
     unverified=(
         "the ASDAS-CRP state cut-offs are applied to ASDAS-ESR as in usual practice; "
-        "their separate validation for ESR was not confirmed (clinical.md §4b [M])",
+        "their separate validation for ESR was not confirmed (from memory)",
     ),
     options={"coefficients": _COEFFICIENTS_DOC},
     batch_score=batch_esr,

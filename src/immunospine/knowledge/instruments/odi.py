@@ -127,8 +127,7 @@ SPEC = CalculatorSpec(
     "change (90 % confidence).",
     unverified=(
         "scoring more than one missing section (max_missing_sections > 1) follows other "
-        "implementations' per-section denominator rule; the official sheet shows only one "
-        "(clinical.md §5a, Appendix B.6)",
+        "implementations' per-section denominator rule; the official sheet shows only one",
     ),
     options={"max_missing_sections": "unanswered sections still scored (0–9, default 1)"},
 )

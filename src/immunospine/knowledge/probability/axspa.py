@@ -285,7 +285,7 @@ SPEC = CalculatorSpec(
     "Decision support, not a diagnosis.",
     unverified=(
         "LR rows for dactylitis (4.5/0.85), psoriasis (2.5/0.94), IBD (4.0/0.97) and the "
-        "HLA-B27 row values (9.0/0.11) are from memory in clinical.md §6b [M]; the HLA-B27 "
-        "footnote values for psoriasis/IBD (5.0/0.56) were seen in the 2006 letter [S]",
+        "HLA-B27 row values (9.0/0.11) are from memory; the HLA-B27 "
+        "footnote values for psoriasis/IBD (5.0/0.56) were seen in the 2006 letter",
     ),
 )

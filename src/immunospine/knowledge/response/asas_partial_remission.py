@@ -85,7 +85,7 @@ SPEC = CalculatorSpec(
     "not above 2 on 0–10. Score: domains at or under the threshold (0–4).",
     unverified=(
         "'not above 2' (≤ 2) is read from two secondary sources; another says 'below 2' and the "
-        "Anderson 2001 abstract says '< 20/100' (clinical.md §4e); threshold_rule='below_2' "
+        "Anderson 2001 abstract says '< 20/100'; threshold_rule='below_2' "
         "gives that reading",
     ),
 )

@@ -131,6 +131,6 @@ SPEC = CalculatorSpec(
     "improvement; an increase of ≥ 0.9 is a clinically important worsening.",
     unverified=(
         "the disease-activity states in the components apply the ASDAS-CRP cut-offs to "
-        "ASDAS-ESR values too, as in usual practice (clinical.md §4b [M])",
+        "ASDAS-ESR values too, as in usual practice (from memory)",
     ),
 )

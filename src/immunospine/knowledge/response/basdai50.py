@@ -85,6 +85,6 @@ SPEC = CalculatorSpec(
     "'≥ 50 % or ≥ 2 units'.",
     unverified=(
         "the '≥ 2 units' absolute arm of the ASAS BASDAI response (flag "
-        "asas_50_percent_or_2_units) was read only in a truncated source (clinical.md §4a [M])",
+        "asas_50_percent_or_2_units) was read only in a truncated source (from memory)",
     ),
 )
