@@ -16,7 +16,7 @@ def test_demo_runs_the_whole_path(tmp_path: Path) -> None:
     report = demo.run_demo(
         tmp_path / "out", clinic_patients=3, population=3000, seed=5, on_step=steps.append
     )
-    assert [s.split(":")[0] for s in steps] == ["Find", "Follow", "Scale", "Scale"]
+    assert [s.split(":")[0] for s in steps] == ["Find", "Follow", "Follow", "Scale", "Scale"]
     assert report.triage.urgency in {"routine", "soon"}
     assert {r.name for r in report.scores} == {"basdai", "asdas_crp", "basfi"}
     assert report.clinic.patients == 3
@@ -27,6 +27,12 @@ def test_demo_runs_the_whole_path(tmp_path: Path) -> None:
     assert "not a diagnosis" in text
     assert "does not diagnose" in text
     assert "1. Find" in text and "4. Scale" in text and "AUC" in text
+    if report.clinic.off_target:  # the pre-visit report of the first patient off target
+        assert report.clinic.report_patient == report.clinic.off_target[0].patient_id
+        assert report.clinic.report_pdf is not None and report.clinic.report_html is not None
+        assert report.clinic.report_pdf.read_bytes().startswith(b"%PDF")
+        assert report.clinic.report_patient in report.clinic.report_html.read_text()
+        assert f"pre-visit report of {report.clinic.report_patient}" in text
 
 
 def test_demo_reruns_in_its_own_folder(tmp_path: Path) -> None:

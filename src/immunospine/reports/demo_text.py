@@ -45,6 +45,12 @@ class ClinicLike(Protocol):
     def records(self) -> Mapping[str, int]: ...
     @property
     def off_target(self) -> tuple[OffTargetLike, ...]: ...
+    @property
+    def report_patient(self) -> str | None: ...
+    @property
+    def report_pdf(self) -> Path | None: ...
+    @property
+    def report_html(self) -> Path | None: ...
 
 
 class CohortLike(Protocol):
@@ -102,6 +108,10 @@ def render_demo(report: DemoView) -> str:
     out.append(f"  off target (treat-to-target list): {len(c.off_target)} patient(s)")
     for s in c.off_target[:OFF_TARGET_SHOWN]:
         out.append(f"    {s.patient_id:<18} {s.target:<28} latest {_score(s.score)}")
+    if c.report_pdf is not None:
+        out.append(
+            f"  pre-visit report of {c.report_patient}: {c.report_pdf} (HTML: {c.report_html})"
+        )
     heading("4. Scale: case-finding over a synthetic OMOP population (DuckDB)")
     out.extend(_indent(screen_summary_lines(report.cohort.screen)))
     out.append("")

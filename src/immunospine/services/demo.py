@@ -25,6 +25,7 @@ from immunospine.services.triage import TriageResult, triage
 
 if TYPE_CHECKING:
     from immunospine.cohort.evaluation import Evaluation
+    from immunospine.storage.uow import Database
 
 __all__ = [
     "DISCLAIMER",
@@ -82,6 +83,9 @@ class ClinicPart:
     patients: int
     records: Mapping[str, int]
     off_target: tuple[TargetStatus, ...]
+    report_patient: str | None = None
+    report_pdf: Path | None = None
+    report_html: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,11 +148,17 @@ def run_demo(
         database.upgrade(db)
         seeded = demo_clinic.seed_clinic(db, clinic_patients, seed, actor=ACTOR)
         off = tracking.off_target(db, actor=ACTOR)
+        missing = tuple(s for s in off if s.status == "off_target")
+        step("Follow: writing the pre-visit report of the first patient off target")
+        report = _previsit_report(db, missing[0].patient_id, out_dir) if missing else None
     clinic = ClinicPart(
         database=db_url,
         patients=seeded.patients,
         records=dict(seeded.records),
-        off_target=tuple(s for s in off if s.status == "off_target"),
+        off_target=missing,
+        report_patient=missing[0].patient_id if missing else None,
+        report_pdf=report[0] if report else None,
+        report_html=report[1] if report else None,
     )
 
     step(f"Scale: generating a synthetic OMOP population of {population:,} persons")
@@ -163,3 +173,12 @@ def run_demo(
     return DemoReport(
         out_dir, assessment, scores, clinic, CohortPart(screened, evaluation, worklist)
     )
+
+
+def _previsit_report(db: Database, patient_id: str, out_dir: Path) -> tuple[Path, Path]:
+    """The one-page pre-visit report (PDF and its HTML twin) of one demo patient."""
+    from immunospine.services import previsit
+
+    pdf, html = out_dir / f"report-{patient_id}.pdf", out_dir / f"report-{patient_id}.html"
+    previsit.write_previsit(previsit.gather_previsit(db, patient_id, actor=ACTOR), pdf, html)
+    return pdf, html
