@@ -4,7 +4,14 @@
     ├── InputError          bad clinical or user input              → HTTP 422, CLI exit 2
     │   └── UnitError       a value in the wrong unit
     ├── KnowledgeError      unknown calculator, criteria or version  → HTTP 404, CLI exit 2
-    ├── NotFound            unknown patient or record id             → HTTP 404, CLI exit 1
+    ├── NotFound            unknown patient or record id, or one the → HTTP 404, CLI exit 1
+    │                       caller may not see (ids cannot be probed)
+    ├── Unauthorized        not signed in, a wrong password or token → HTTP 401, CLI exit 1
+    ├── Forbidden           signed in, but the role may not do this  → HTTP 403, CLI exit 1
+    ├── Conflict            would break a uniqueness rule (a taken   → HTTP 409, CLI exit 1
+    │                       username); carries ``problems``
+    ├── RateLimited         too many failed sign-ins; carries        → HTTP 429, CLI exit 1
+    │                       ``retry_after_seconds``
     ├── StorageError        the patient database failed              → HTTP 503, CLI exit 1
     ├── CohortError         an OMOP backend failed; carries ``sql``  → HTTP 500, CLI exit 1
     │   └── OmopSchemaError a missing table or column, named         → CLI exit 2
@@ -35,15 +42,19 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "CohortError",
+    "Conflict",
     "FhirError",
     "FieldProblem",
+    "Forbidden",
     "ImmunospineError",
     "InputError",
     "KnowledgeError",
     "MissingExtraError",
     "NotFound",
     "OmopSchemaError",
+    "RateLimited",
     "StorageError",
+    "Unauthorized",
     "UnitError",
     "json_kind",
     "json_text",
@@ -204,6 +215,39 @@ class NotFound(ImmunospineError, LookupError):
     """A patient, assessment or other record that does not exist."""
 
     http_status = 404
+
+
+class Unauthorized(ImmunospineError):
+    """No valid sign-in: an unknown user and a wrong password get the same message."""
+
+    http_status = 401
+
+
+class Forbidden(ImmunospineError):
+    """Signed in, but this role may not do this (the same answer whatever the record id)."""
+
+    http_status = 403
+
+
+class Conflict(ImmunospineError):
+    """A uniqueness rule would break (a taken username); ``problems`` names the field."""
+
+    http_status = 409
+
+    def __init__(self, problems: Sequence[FieldProblem], context: str = "") -> None:
+        self.problems = tuple(problems)
+        head = f"{context}: " if context else ""
+        super().__init__(head + "; ".join(p.line for p in self.problems))
+
+
+class RateLimited(ImmunospineError):
+    """Too many failed attempts; try again after ``retry_after_seconds``."""
+
+    http_status = 429
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
 
 
 class StorageError(ImmunospineError):
