@@ -20,7 +20,8 @@ def test_up_down_up_from_empty(db_url: str) -> None:  # noqa: F811
     engine = make_engine(db_url)
     try:
         assert migrate.current_revision(engine) is None
-        assert migrate.pending_revisions(engine) == [migrate.head_revision()]
+        assert migrate.pending_revisions(engine) == migrate.all_revisions()
+        assert migrate.all_revisions()[-1] == migrate.head_revision()
         migrate.upgrade(engine)
         assert migrate.current_revision(engine) == migrate.head_revision()
         assert set(inspect(engine).get_table_names()) >= TABLES

@@ -5,6 +5,11 @@ One table per record kind, keyed by the patient's pseudonym. Timestamps are stor
 diary day survives the round trip. ``audit_log`` has no foreign key (it outlives what it
 describes) and refuses UPDATE and DELETE by database trigger (see the initial migration).
 
+Accounts (issue 9) live beside the record: ``users`` (Argon2id hashes only; a patient user is
+linked to exactly one patient, other roles to none, enforced by a check constraint),
+``care_team`` (which clinician follows which patient) and ``login_attempts`` (the rate limiter's
+memory, shared by every server process).
+
 Indexes serve the three hot paths: a patient's timeline (``patient_id`` + date on every table),
 the clinic-wide treat-to-target query (``calculator, patient_id, assessed_on`` on assessments,
 ``condition`` on diagnoses) and audit queries (patient, actor and time).
@@ -30,6 +35,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -38,13 +44,16 @@ __all__ = [
     "AssessmentRow",
     "AuditRow",
     "Base",
+    "CareTeamRow",
     "DiagnosisRow",
     "DiaryEntryRow",
     "ImagingFindingRow",
     "InterventionRow",
     "LabResultRow",
+    "LoginAttemptRow",
     "MedicationCourseRow",
     "PatientRow",
+    "UserRow",
     "UtcDateTime",
 ]
 
@@ -223,3 +232,51 @@ class AuditRow(Base):
     entity: Mapped[str] = mapped_column(String(32), nullable=False)
     entity_id: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+ROLES = ("patient", "clinician", "admin")
+"""Account roles (web-contract.md)."""
+
+
+class UserRow(Base):
+    """An account: a username, its Argon2id hash and role; a patient user names their record."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('patient', 'clinician', 'admin')", name="role"),
+        CheckConstraint("(role = 'patient') = (patient_id IS NOT NULL)", name="patient_link"),
+        Index(None, "patient_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(16), nullable=False)
+    patient_id: Mapped[str | None] = mapped_column(String(64), ForeignKey("patients.patient_id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    disabled: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class CareTeamRow(Base):
+    """A patient in a clinician's care team (one row per pair)."""
+
+    __tablename__ = "care_team"
+    __table_args__ = (UniqueConstraint("clinician_id", "patient_id"), Index(None, "patient_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    clinician_id: Mapped[int] = mapped_column(Integer, ForeignKey("users.id"), nullable=False)
+    patient_id: Mapped[str] = _patient_fk()
+    added_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class LoginAttemptRow(Base):
+    """One sign-in attempt (never the password): what the rate limiter counts."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index(None, "username", "at"), Index(None, "address", "at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(128), nullable=False)
+    address: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
