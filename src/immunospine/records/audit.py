@@ -1,7 +1,8 @@
 """An audit entry: who did what to which patient's data, and when (UTC).
 
 Entries are append-only: the storage layer offers no update or delete, and the database refuses
-both by trigger. ``action`` is ``read``, ``create`` or ``update``; ``entity`` is a record name
+both by trigger. ``action`` is ``read``, ``create``, ``update`` or ``login`` (a sign-in attempt,
+never with the password); ``entity`` is a record name
 (``patient``, ``diary_entry``, ``timeline``, ``clinic_treat_to_target`` …).
 """
 
@@ -16,7 +17,7 @@ from immunospine.records._base import RecordModel
 
 __all__ = ["AuditAction", "AuditEntry"]
 
-AuditAction = Literal["read", "create", "update"]
+AuditAction = Literal["read", "create", "update", "login"]
 
 
 class AuditEntry(RecordModel):

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from immunospine.errors import StorageError
+from immunospine.storage.accounts import CareTeamRepo, LoginAttemptRepo, UserRepo
 from immunospine.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, make_engine
 from immunospine.storage.repositories import AuditRepo, ClinicQueries, PatientRepo, RecordRepo
 
@@ -33,6 +34,9 @@ class UnitOfWork:
         self.records = RecordRepo(session)
         self.audit = AuditRepo(session)
         self.clinic = ClinicQueries(session)
+        self.users = UserRepo(session)
+        self.care_team = CareTeamRepo(session)
+        self.login_attempts = LoginAttemptRepo(session)
 
 
 class Database:
