@@ -169,7 +169,8 @@ def load_settings() -> Settings:
             replace(
                 p,
                 loc=(f"IMMUNOSPINE_{str(p.loc[0]).upper()}", *p.loc[1:]) if p.loc else (),
-                **({"value": None, "has_value": False} if _secret(p.loc) else {}),
+                value=None if _secret(p.loc) else p.value,
+                has_value=p.has_value and not _secret(p.loc),
             )
             for p in validation_problems(exc, model=Settings)
         ]
