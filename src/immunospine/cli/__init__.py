@@ -52,6 +52,9 @@ COMMANDS: dict[str, Command] = {
         "summary for your doctor (HTML and PDF).",
     ),
     "db": Command(("db",), "Create and migrate the patient database."),
+    "serve": Command(
+        ("serve",), "Serve the HTTP API (calculators, triage; docs at /api/docs) until stopped."
+    ),
     "patient": Command(("patient", "report"), "Add patients and follow their records."),
     "visit": Command(("visit",), "Record clinic visits."),
     "demo": Command(

@@ -52,4 +52,4 @@ def calc(
     calculators.get_calculator_or_error(name)
     text = read_json_text(input_file, context="calc", what="inputs")
     result = calculators.score_json(name, text)
-    typer.echo(dumps_json(result.to_dict()))
+    typer.echo(dumps_json(calculators.result_json(result)))

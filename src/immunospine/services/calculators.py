@@ -16,13 +16,17 @@ from immunospine.knowledge import (
     get_calculator,
     validate_inputs,
 )
+from immunospine.services.json_output import for_output
 
 __all__ = [
     "calculate",
+    "calculator_names",
     "describe",
     "describe_all",
     "get_calculator_or_error",
+    "input_model",
     "parse_json_object",
+    "result_json",
     "score_json",
 ]
 
@@ -148,3 +152,19 @@ def score_json(name: str, text: str) -> Result:
     spec = get_calculator(name)
     inputs = parse_json_object(text, source=name)
     return spec.compute(validate_inputs(spec, inputs))
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    """A result as every face shows it: ``immunospine calc`` prints it, the API answers it."""
+    out: dict[str, Any] = for_output(result.to_dict())
+    return out
+
+
+def calculator_names() -> list[str]:
+    """Every calculator's name, in catalogue order."""
+    return [spec.name for spec in catalogue()]
+
+
+def input_model(name: str) -> type[Any]:
+    """The pydantic model of ``name``'s inputs (its JSON Schema describes the API's body)."""
+    return get_calculator(name).inputs

@@ -35,7 +35,7 @@ from immunospine.knowledge.reasoning.referral import Referral, recommend
 from immunospine.knowledge.reasoning.urgency import NextStep, decide
 from immunospine.services.calculators import parse_json_object
 
-__all__ = ["TriageResult", "triage", "triage_json"]
+__all__ = ["TriageCase", "TriageResult", "triage", "triage_json"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,119 @@
+"""The application factory: the open routes, the docs page, the error envelope and the guards.
+
+Layers, outermost first: security headers → catch-all (500 in the envelope) → body guard
+(415/413/JSON depth) → FastAPI's routing, whose exception handlers turn every error into the
+envelope (under ``/api/``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from immunospine.api.docs import add_docs
+from immunospine.api.envelope import envelope, from_error
+from immunospine.api.guards import BodyGuard, CatchAll, SecurityHeaders
+from immunospine.api.open_routes import add_open_routes
+from immunospine.api.openapi import install_openapi
+from immunospine.errors import ImmunospineError, InputError
+from immunospine.settings import Settings, load_settings
+
+__all__ = ["create_app"]
+
+DESCRIPTION = (
+    "Decision support for chronic back pain that may have an autoimmune cause: the calculators "
+    "and triage (open), with the same results as the command line. Every error answers in one "
+    'envelope: `{"error": {"type", "message", "problems": [{"loc", "msg", "value"}]}}`. '
+    "Supports decisions; never a diagnosis."
+)
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    """The HTTP API. ``settings`` default: the environment; ``database_url``: the patient
+    database (default: the settings' one, as ``--db`` for every command)."""
+    from immunospine.version import __version__
+
+    s = settings or load_settings()
+    app = FastAPI(
+        title="immunospine",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = s
+    app.state.database_url = s.resolved_database_url(database_url)
+    _add_error_handlers(app)
+    add_open_routes(app)
+    add_docs(app)
+    install_openapi(app, description=DESCRIPTION, body_models=_body_models)
+    app.add_middleware(
+        BodyGuard, max_body_bytes=s.api_max_body_bytes, max_json_depth=s.api_max_json_depth
+    )
+    app.add_middleware(CatchAll)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _body_models() -> list[type[Any]]:
+    from immunospine.services import calculators
+    from immunospine.services.triage import TriageCase
+
+    return [*(calculators.input_model(n) for n in calculators.calculator_names()), TriageCase]
+
+
+def _answer(request: Request, status: int, body: dict[str, Any], **kw: Any) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse(body, status_code=status, **kw)
+    return PlainTextResponse(body["error"]["message"], status_code=status, **kw)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    async def our_error(request: Request, exc: Exception) -> Response:
+        status, body = from_error(cast(ImmunospineError, exc))
+        return _answer(request, status, body)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        http = cast(StarletteHTTPException, exc)
+        status = http.status_code
+        message = _http_message(request, status, http.detail)
+        return _answer(request, status, envelope(status, message), headers=http.headers)
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        error = _translated(cast(RequestValidationError, exc))
+        status, body = from_error(error)
+        return _answer(request, status, body)
+
+    app.add_exception_handler(ImmunospineError, our_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+
+
+def _http_message(request: Request, status: int, detail: Any) -> str:
+    if status == 404:
+        return f"no such route: {request.method} {request.url.path} (see /api/docs)"
+    if status == 405:
+        return f"{request.method} is not allowed on {request.url.path} (see /api/docs)"
+    return str(detail)
+
+
+def _translated(exc: RequestValidationError) -> InputError:
+    """FastAPI's request errors in the command line's words (the one translator)."""
+    from pydantic import ValidationError
+    from pydantic_core import InitErrorDetails
+
+    details: list[InitErrorDetails] = []
+    for e in exc.errors():
+        detail = InitErrorDetails(type=e["type"], loc=tuple(e["loc"]), input=e.get("input"))
+        if e.get("ctx"):
+            detail["ctx"] = e["ctx"]
+        details.append(detail)
+    try:
+        as_pydantic = ValidationError.from_exception_data("request", details)
+    except (KeyError, TypeError, ValueError):  # an error type pydantic does not know
+        return InputError("; ".join(str(e.get("msg")) for e in exc.errors()))
+    return InputError.from_validation(as_pydantic)
