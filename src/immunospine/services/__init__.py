@@ -1,6 +1,8 @@
 """Use-cases: the only thing the faces (CLI, API, web) call."""
 
 __all__ = [
+    "access",
+    "accounts",
     "audit",
     "batch",
     "batch_files",
@@ -17,6 +19,7 @@ __all__ = [
     "record",
     "self_check",
     "summary",
+    "tokens",
     "tracking",
     "triage",
     "visit",

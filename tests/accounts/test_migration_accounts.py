@@ -1,0 +1,34 @@
+"""Migration 0002 (accounts) up and down on SQLite and PostgreSQL: going to 0001 drops the
+accounts tables and keeps the patient record; going up again restores empty accounts tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+
+from immunospine.services import accounts, database
+from immunospine.settings import Settings
+from immunospine.storage.backup import row_counts
+from immunospine.storage.uow import Database
+from tests.accounts.fixtures import clinic, settings  # noqa: F401
+from tests.storage.dbfixtures import db, db_url  # noqa: F401
+
+ACCOUNT_TABLES = {"users", "care_team", "login_attempts"}
+
+
+def test_down_to_0001_keeps_the_record_and_up_again(clinic: Database, settings: Settings) -> None:  # noqa: F811
+    assert database.current_revision(clinic) == database.head_revision() == "0002"
+    before = row_counts(clinic.engine)
+    assert before["users"] == 5 and before["care_team"] == 1
+    plan = database.downgrade(clinic, "0001")
+    assert plan.current == "0002" and not plan.drops_records
+    assert database.current_revision(clinic) == "0001"
+    tables = set(inspect(clinic.engine).get_table_names())
+    assert not ACCOUNT_TABLES & tables and "patients" in tables
+    after = row_counts(clinic.engine)
+    assert after == {k: v for k, v in before.items() if k not in ACCOUNT_TABLES}
+    database.upgrade(clinic)
+    assert database.current_revision(clinic) == "0002"
+    assert accounts.list_users(clinic, actor="t") == []
+    accounts.add_user(
+        clinic, "again", "long enough password", "admin", actor="t", settings=settings
+    )
