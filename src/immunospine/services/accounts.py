@@ -232,9 +232,7 @@ def add_user(
             created_at=now,
         )
         audit(uow, actor, "create", patient_id, "user", None, f"{username} ({checked_role})")
-        stored = uow.users.get(username)
-    assert stored is not None  # noqa: S101 - inserted above in the same transaction
-    return _summary(stored)
+    return UserSummary(username, checked_role, patient_id, now, disabled=False)
 
 
 def assign(db: Database, clinician_username: str, patient_id: str, *, actor: str) -> bool:

@@ -16,6 +16,7 @@ import os
 import secrets
 import stat
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 import jwt
@@ -79,7 +80,14 @@ def signing_key(settings: Settings) -> str:
 def _key_from_file(path: Path) -> str:
     if not path.exists():
         _create_key_file(path)
-    mode = stat.S_IMODE(path.stat().st_mode)
+    info = path.stat()
+    return _read_key(str(path), info.st_mtime_ns, stat.S_IMODE(info.st_mode))
+
+
+@lru_cache(maxsize=8)
+def _read_key(name: str, mtime_ns: int, mode: int) -> str:
+    """The key in file ``name`` (cached while its time and mode are unchanged)."""
+    path = Path(name)
     if mode & 0o077:
         raise InputError.single(
             ("IMMUNOSPINE_KEY_FILE",),
