@@ -3,8 +3,12 @@ accounts tables and keeps the patient record; going up again restores empty acco
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from sqlalchemy import inspect
 
+from immunospine.errors import InputError
 from immunospine.services import accounts, database
 from immunospine.settings import Settings
 from immunospine.storage.backup import row_counts
@@ -15,12 +19,21 @@ from tests.storage.dbfixtures import db, db_url  # noqa: F401
 ACCOUNT_TABLES = {"users", "care_team", "login_attempts"}
 
 
-def test_down_to_0001_keeps_the_record_and_up_again(clinic: Database, settings: Settings) -> None:  # noqa: F811
+def test_down_to_0001_keeps_the_record_and_up_again(
+    clinic: Database,  # noqa: F811
+    settings: Settings,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     assert database.current_revision(clinic) == database.head_revision() == "0002"
     before = row_counts(clinic.engine)
     assert before["users"] == 5 and before["care_team"] == 1
-    plan = database.downgrade(clinic, "0001")
-    assert plan.current == "0002" and not plan.drops_records
+    with pytest.raises(InputError, match=r"backup: is required: going to 0001 drops 6 rows"):
+        database.downgrade(clinic, "0001")  # the accounts tables hold rows: nothing is dropped
+    assert database.current_revision(clinic) == "0002" and row_counts(clinic.engine) == before
+    plan = database.downgrade(clinic, "0001", backup_to=tmp_path / "before-0001.db")
+    assert plan.current == "0002" and plan.drops_records
+    assert plan.dropped == ACCOUNT_TABLES and plan.lost_rows == {"users": 5, "care_team": 1}
+    assert (tmp_path / "before-0001.db").stat().st_size > 0
     assert database.current_revision(clinic) == "0001"
     tables = set(inspect(clinic.engine).get_table_names())
     assert not ACCOUNT_TABLES & tables and "patients" in tables

@@ -95,7 +95,7 @@ def downgrade(
             "--backup",
             metavar="FILE",
             help="write a SQLite copy of every table (audit log included) to this new file "
-            "first; required to go to 'base' while rows exist",
+            "first; required when the downgrade would drop a table that holds rows",
         ),
     ] = None,
     db: DbOption = None,
@@ -111,9 +111,10 @@ def downgrade(
         if plan.drops_records and backup is None:
             raise InputError.single(
                 ("--backup",),
-                f"is required: going to {to} would drop every table with {rows} (the "
-                "audit log included); give --backup FILE to copy them to a new SQLite file "
-                "first",
+                f"is required: going to {to} would drop "
+                + ", ".join(f"{n} {table}" for table, n in plan.lost_rows.items())
+                + ("" if "audit_log" not in plan.lost_rows else " (the audit log included)")
+                + "; give --backup FILE to copy every table to a new SQLite file first",
                 code="missing",
                 has_value=False,
             )

@@ -135,18 +135,28 @@ def upgrade(
 class DowngradePlan:
     """What a downgrade to ``target`` would do, checked before anything changes.
 
-    ``rows``: rows per table now (audit log included); ``drops_records``: the target is below
-    the first revision and rows exist, so a backup is required.
+    ``rows``: rows per table now (audit log included); ``dropped``: the tables the downgrade
+    would drop (found by running it in a transaction that is rolled back);
+    ``drops_records``: one of them holds rows, so a backup is required.
     """
 
     current: str | None
     target: str
     rows: dict[str, int]
-    drops_records: bool
+    dropped: frozenset[str] = frozenset()
 
     @property
     def total_rows(self) -> int:
         return sum(self.rows.values())
+
+    @property
+    def lost_rows(self) -> dict[str, int]:
+        """Rows in the tables the downgrade drops, per table."""
+        return {t: n for t, n in self.rows.items() if t in self.dropped and n}
+
+    @property
+    def drops_records(self) -> bool:
+        return bool(self.lost_rows)
 
 
 def plan_downgrade(db: Database, target: str) -> DowngradePlan:
@@ -161,7 +171,8 @@ def plan_downgrade(db: Database, target: str) -> DowngradePlan:
     if current is None:
         raise StorageError("the database is already empty (no revision): nothing to downgrade")
     rows = backup.row_counts(db.engine)
-    return DowngradePlan(current, target, rows, target == BASE and sum(rows.values()) > 0)
+    dropped = migrate.tables_dropped_by_downgrade(db.engine, target)
+    return DowngradePlan(current, target, rows, dropped)
 
 
 def downgrade(
@@ -180,9 +191,10 @@ def downgrade(
     if plan.drops_records and backup_to is None:
         raise InputError.single(
             ("backup",),
-            f"is required: going to {BASE} drops {plan.total_rows} rows "
-            f"({_rows_text(plan.rows)}), the audit log included; name a new file to copy "
-            "them to first",
+            f"is required: going to {plan.target} drops "
+            f"{sum(plan.lost_rows.values())} rows ({_rows_text(plan.lost_rows)})"
+            f"{', the audit log included' if 'audit_log' in plan.lost_rows else ''}; "
+            "name a new file to copy every table to first",
             code="missing",
             has_value=False,
         )

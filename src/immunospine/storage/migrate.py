@@ -12,6 +12,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import SQLAlchemyError
 
 from immunospine.errors import StorageError
@@ -22,6 +23,7 @@ __all__ = [
     "downgrade",
     "head_revision",
     "pending_revisions",
+    "tables_dropped_by_downgrade",
     "upgrade",
 ]
 
@@ -72,6 +74,28 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str = "base") -> None:
     """Migrate down to ``revision`` (``base``: empty database) in one transaction."""
     _run(engine, "downgrade", revision)
+
+
+def tables_dropped_by_downgrade(engine: Engine, revision: str) -> frozenset[str]:
+    """The tables a downgrade to ``revision`` would drop, found by doing it and rolling back.
+
+    Both SQLite and PostgreSQL run DDL inside a transaction, so the answer is exact for any
+    revision (no list of tables per revision to keep in step) and nothing is changed.
+    """
+    cfg = _config()
+    try:
+        with engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                before = set(sa_inspect(conn).get_table_names())
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+                after = set(sa_inspect(conn).get_table_names())
+            finally:
+                trans.rollback()
+    except SQLAlchemyError as exc:
+        raise StorageError(f"cannot plan the downgrade to {revision}: {exc}") from exc
+    return frozenset(before - after - {"alembic_version"})
 
 
 def _run(engine: Engine, direction: str, revision: str) -> None:
