@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from immunospine.api.docs import add_docs
 from immunospine.api.envelope import envelope, from_error
@@ -81,7 +82,10 @@ def _add_error_handlers(app: FastAPI) -> None:
         http = cast(StarletteHTTPException, exc)
         status = http.status_code
         message = _http_message(request, status, http.detail)
-        return _answer(request, status, envelope(status, message), headers=http.headers)
+        headers = dict(http.headers or {})
+        if status == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return _answer(request, status, envelope(status, message), headers=headers)
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         error = _translated(cast(RequestValidationError, exc))
@@ -91,6 +95,16 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ImmunospineError, our_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes on this path (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
 
 
 def _http_message(request: Request, status: int, detail: Any) -> str:

@@ -155,9 +155,39 @@ def score_json(name: str, text: str) -> Result:
 
 
 def result_json(result: Result) -> dict[str, Any]:
-    """A result as every face shows it: ``immunospine calc`` prints it, the API answers it."""
+    """A result as every face shows it: ``immunospine calc`` prints it, the API answers it.
+
+    A number that is not finite (inputs so large that a step overflows) is refused, naming
+    where it is: JSON cannot hold it, and a score built on it means nothing.
+    """
     out: dict[str, Any] = for_output(result.to_dict())
+    where = _non_finite_number(out)
+    if where is not None:
+        raise InputError.single(
+            (),
+            f"the inputs are too large to compute with: the result's {where} is not a finite "
+            "number; check each value's unit and range",
+            context=result.name,
+            has_value=False,
+            code="not_finite",
+        )
     return out
+
+
+def _non_finite_number(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first infinite or NaN number in ``value``; None if none."""
+    if isinstance(value, float):
+        return None if math.isfinite(value) else path or "score"
+    children: list[tuple[str, Any]] = []
+    if isinstance(value, dict):
+        children = [(f"{path}.{k}" if path else str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        children = [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+    for child_path, child in children:
+        found = _non_finite_number(child, child_path)
+        if found is not None:
+            return found
+    return None
 
 
 def calculator_names() -> list[str]:

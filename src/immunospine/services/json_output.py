@@ -16,10 +16,14 @@ def for_output(value: Any) -> Any:
 
     Display only: ``0.058 * 3.1`` is ``0.17980000000000002`` in binary floating point and is
     shown as ``0.1798``, as a person computing it would write it. The result objects keep the
-    exact values (the calculator contract: faces round when they show a score).
+    exact values (the calculator contract: faces round when they show a score). A number next
+    to the largest float is kept as it is: rounded up, it would overflow to infinity.
     """
     if isinstance(value, float):
-        return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else value
+        if not math.isfinite(value):
+            return value
+        rounded = float(f"{value:.{SIGNIFICANT_DIGITS}g}")
+        return rounded if math.isfinite(rounded) else value  # 1.7976931348623157e308 stays
     if isinstance(value, dict):
         return {k: for_output(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
