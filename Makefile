@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check pytest lock docs bench clean
+.PHONY: run test check pytest fuzz lock docs bench clean
 
 run: $(STAMP)
 	$(BIN)/immunospine demo
@@ -23,6 +23,10 @@ pytest: $(STAMP)
 $(STAMP): requirements.lock pyproject.toml scripts/install
 	scripts/install
 	touch $(STAMP)
+
+# Schemathesis over the HTTP API with many more examples per operation than `make test` runs.
+fuzz: $(STAMP)
+	IMMUNOSPINE_FUZZ_EXAMPLES=$${IMMUNOSPINE_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -p no:cacheprovider --no-cov -q tests/api/test_schemathesis.py
 
 lock:
 	uv pip compile pyproject.toml --extra all --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements.lock

@@ -15,8 +15,6 @@ import pytest
 
 from immunospine.services.database import opened, upgrade
 
-pytestmark = pytest.mark.slow
-
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -38,6 +36,7 @@ def wait_for_health(
     raise AssertionError("the server did not answer in time")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_over_a_real_socket(tmp_path: Path, workers: int) -> None:
     db = tmp_path / "clinic.db"
@@ -78,3 +77,15 @@ def test_serve_answers_over_a_real_socket(tmp_path: Path, workers: int) -> None:
         out, err = process.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/api/v1" in out
     assert "Traceback" not in err
+
+
+def test_the_shown_database_address_hides_a_password() -> None:
+    from immunospine.cli.serve import _shown, _url_host
+
+    assert _shown("postgresql+psycopg://ann:s3cret@db:5432/clinic") == (
+        "postgresql+psycopg://ann:***@db:5432/clinic"
+    )
+    assert _shown("postgresql+psycopg://ann@db/clinic") == "postgresql+psycopg://ann@db/clinic"
+    assert _shown("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
+    assert _url_host("::1") == "[::1]"
+    assert _url_host("127.0.0.1") == "127.0.0.1"
