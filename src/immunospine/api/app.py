@@ -20,6 +20,7 @@ from immunospine.api.envelope import envelope, from_error
 from immunospine.api.guards import BodyGuard, CatchAll, SecurityHeaders
 from immunospine.api.open_routes import add_open_routes
 from immunospine.api.openapi import install_openapi
+from immunospine.api.record_routes import add_record_routes
 from immunospine.errors import ImmunospineError, InputError
 from immunospine.settings import Settings, load_settings
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     add_open_routes(app)
     add_docs(app)
     install_openapi(app, description=DESCRIPTION, body_models=_body_models)
+    add_record_routes(app)  # and the token route; after install_openapi (adds body schemas)
     app.add_middleware(
         BodyGuard, max_body_bytes=s.api_max_body_bytes, max_json_depth=s.api_max_json_depth
     )

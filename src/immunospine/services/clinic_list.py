@@ -8,7 +8,7 @@ due. A latest score older than its questionnaire's schedule interval is marked `
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -90,13 +90,20 @@ def list_patients(
     limit: int | None = None,
     targets: Sequence[tracking.Target] = tracking.DEFAULT_TARGETS,
     schedule: Sequence[tracking.ScheduleRule] = tracking.DEFAULT_SCHEDULE,
+    only: Collection[str] | None = None,
 ) -> PatientList:
-    """Every patient matching all the given filters, by id; the shown ones are audited."""
+    """Every patient matching all the given filters, by id; the shown ones are audited.
+
+    ``only``: the patients the caller may see (``access.visible_patient_ids``); the others are
+    not read, counted or audited.
+    """
     check_actor(actor)
     if limit is not None and limit < 1:
         raise InputError.single(("limit",), "must be at least 1", limit)
     with db.transaction() as uow:
         patients = uow.clinic.patients_with_conditions()
+        if only is not None:
+            patients = [(pid, c) for pid, c in patients if pid in only]
         statuses = tracking.target_statuses(uow, targets=targets, off_target_only=off_target)
         # A patient with two targets (axSpA and RA) is shown by the one most needing action.
         status: dict[str, tracking.TargetStatus] = {}
