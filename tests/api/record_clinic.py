@@ -116,8 +116,9 @@ def sign_in(app: FastAPI, username: str) -> str:
     return str(answer.json()["access_token"])
 
 
-def open_clinic(url: str, tmp: Path) -> Clinic:
-    settings = fast_settings(tmp)
+def open_clinic(url: str, tmp: Path, **changes: object) -> Clinic:
+    """Seed the clinic at ``url`` and sign everyone in; ``changes``: settings to change."""
+    settings = fast_settings(tmp, **changes)
     courses = seed(url, settings)
     app = create_app(settings, database_url=url)
     tokens = {name: sign_in(app, name) for name in USERS}
