@@ -7,6 +7,7 @@ envelope (under ``/api/``).
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
@@ -18,7 +19,7 @@ from starlette.routing import Match
 from immunospine.api.docs import add_docs
 from immunospine.api.envelope import envelope, from_error
 from immunospine.api.guards import BodyGuard, CatchAll, SecurityHeaders
-from immunospine.api.open_routes import add_open_routes
+from immunospine.api.open_routes import add_open_routes, calculator_paths
 from immunospine.api.openapi import install_openapi
 from immunospine.api.record_routes import add_record_routes
 from immunospine.errors import ImmunospineError, InputError
@@ -52,7 +53,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     _add_error_handlers(app)
     add_open_routes(app)
     add_docs(app)
-    install_openapi(app, description=DESCRIPTION, body_models=_body_models)
+    install_openapi(app, description=DESCRIPTION, body_models=_body_models, finish=calculator_paths)
     add_record_routes(app)  # and the token route; after install_openapi (adds body schemas)
     app.add_middleware(
         BodyGuard, max_body_bytes=s.api_max_body_bytes, max_json_depth=s.api_max_json_depth
@@ -100,13 +101,22 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route takes on this path (Starlette names only the first route's)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= set(getattr(route, "methods", None) or ())
-    return sorted(methods)
+    """Every method some route takes on this path, as the OpenAPI document lists them (the
+    router names only the first matching route's), plus undocumented plain routes'."""
+    app = request.app
+    templates = getattr(app.state, "path_templates", None)
+    if templates is None:
+        templates = [
+            (re.compile("^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(path)) + "$"), item)
+            for path, item in app.openapi()["paths"].items()
+        ]
+        app.state.path_templates = templates
+    path = request.url.path
+    methods = {m.upper() for regex, item in templates if regex.match(path) for m in item}
+    for route in app.router.routes:
+        if getattr(route, "methods", None) and route.matches(request.scope)[0] is not Match.NONE:
+            methods |= set(route.methods)
+    return sorted(methods - {"PARAMETERS"})
 
 
 def _http_message(request: Request, status: int, detail: Any) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from starlette.routing import Route
 
 from immunospine.api.models import (
     CalculatorInfo,
@@ -81,27 +82,30 @@ def _health_of(request: Request) -> dict[str, Any]:
     return {"status": "ok", "version": __version__, "database": database}
 
 
-def _calculator_route(router: APIRouter, name: str) -> None:
-    """``POST /calculators/NAME`` with NAME's input schema in the document."""
-    model = calculators.input_model(name)
-    title = calculators.get_calculator_or_error(name).title
-
-    async def compute(request: Request) -> JSONResponse:
-        return _score(name, await request.body())
-
-    router.add_api_route(
-        f"/calculators/{name}",
-        compute,
-        methods=["POST"],
-        name=f"calculate_{name}",
-        operation_id=f"calculate_{name}",
-        summary=f"Score {title}",
-        description=f"The inputs of `{name}` → the result, as `immunospine calc {name}` prints "
-        "it. Bad input: 422 listing every problem.",
-        tags=["calculators"],
-        responses={200: {"model": CalculatorResult}, **_ERR},
-        openapi_extra=body_schema_ref(model),
-    )
+def calculator_paths(doc: dict[str, Any]) -> None:
+    """One path per calculator in the OpenAPI document, ``/api/v1/calculators/NAME``: its
+    ``POST`` with NAME's input schema and its ``GET`` (the routes are the generic ones; a path of
+    its own lists every method it takes, so ``Allow`` and the document agree)."""
+    generic = doc["paths"][f"{PREFIX}/calculators/{{name}}"]
+    for name in calculators.calculator_names():
+        title = calculators.get_calculator_or_error(name).title
+        post = {
+            **generic["post"],
+            "operationId": f"calculate_{name}",
+            "summary": f"Score {title}",
+            "description": f"The inputs of `{name}` → the result, as `immunospine calc {name}` "
+            "prints it. Bad input: 422 listing every problem.",
+            **body_schema_ref(calculators.input_model(name)),
+        }
+        get = {
+            **generic["get"],
+            "operationId": f"describe_{name}",
+            "summary": f"Describe {title}",
+            "responses": {"200": generic["get"]["responses"]["200"]},
+        }
+        for operation in (post, get):
+            operation.pop("parameters", None)
+        doc["paths"][f"{PREFIX}/calculators/{name}"] = {"get": get, "post": post}
 
 
 def add_open_routes(app: FastAPI) -> None:
@@ -140,23 +144,24 @@ def add_open_routes(app: FastAPI) -> None:
             calculators.get_calculator_or_error(name)  # raises, naming the known ones
         return JSONResponse(by_name[name])
 
-    for name in by_name:
-        _calculator_route(router, name)
-
     @router.post(
         "/calculators/{name}",
         tags=["calculators"],
         responses={200: {"model": CalculatorResult}, **_ERR},
         openapi_extra={
+            "parameters": [
+                {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": {"type": "object"}}},
-            }
+            },
         },
     )
-    async def calculate(name: str, request: Request) -> JSONResponse:
+    async def calculate(request: Request) -> JSONResponse:
         """Score calculator NAME (each calculator also has its own entry with its schema)."""
-        return _score(name, await request.body())
+        # The body guard has read the whole body already (the size and depth limits).
+        return _score(request.path_params["name"], await request.body())
 
     @router.post(
         "/triage",
@@ -172,3 +177,8 @@ def add_open_routes(app: FastAPI) -> None:
         return JSONResponse(result.to_dict())
 
     app.include_router(router)
+    # The hot path: the same endpoint as a plain route, first in the table, so scoring skips
+    # FastAPI's per-request parameter solving (the FastAPI route above documents it).
+    app.router.routes.insert(
+        0, Route(f"{PREFIX}/calculators/{{name}}", calculate, methods=["POST"])
+    )

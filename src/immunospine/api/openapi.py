@@ -1,8 +1,10 @@
 """The OpenAPI document: FastAPI's, plus the calculator and triage input schemas as components.
 
 The calculator routes read their body themselves (the command line's parser and wording), so
-FastAPI does not see a body model; each ``POST /api/v1/calculators/NAME`` names its input model
-by reference (``#/components/schemas/…``) and this module puts the models' JSON Schemas there.
+FastAPI does not see a body model; each ``POST /api/v1/calculators/NAME`` is described on its own
+path, naming its input model by reference (``#/components/schemas/…``), and this module puts the
+models' JSON Schemas there. (One route serves every name: 38 routes would be matched one by one
+on every request.)
 """
 
 from __future__ import annotations
@@ -37,9 +39,14 @@ def _add_schemas(components: dict[str, Any], models: Iterable[type[Any]]) -> Non
 
 
 def install_openapi(
-    app: FastAPI, *, description: str, body_models: Callable[[], Iterable[type[Any]]]
+    app: FastAPI,
+    *,
+    description: str,
+    body_models: Callable[[], Iterable[type[Any]]],
+    finish: Callable[[dict[str, Any]], None] = lambda doc: None,
 ) -> None:
-    """Make ``app.openapi()`` return the full document (built once, on first request)."""
+    """Make ``app.openapi()`` return the full document (built once, on first request);
+    ``finish`` may add to it (the one entry per calculator)."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -51,6 +58,7 @@ def install_openapi(
             )
             components = doc.setdefault("components", {}).setdefault("schemas", {})
             _add_schemas(components, body_models())
+            finish(doc)
             app.openapi_schema = doc
         return app.openapi_schema
 

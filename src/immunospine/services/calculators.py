@@ -16,7 +16,7 @@ from immunospine.knowledge import (
     get_calculator,
     validate_inputs,
 )
-from immunospine.services.json_output import for_output
+from immunospine.services.json_output import for_output_checked
 
 __all__ = [
     "calculate",
@@ -160,8 +160,9 @@ def result_json(result: Result) -> dict[str, Any]:
     A number that is not finite (inputs so large that a step overflows) is refused, naming
     where it is: JSON cannot hold it, and a score built on it means nothing.
     """
-    out: dict[str, Any] = for_output(result.to_dict())
-    where = _non_finite_number(out)
+    out: dict[str, Any]
+    out, finite = for_output_checked(result.to_dict())
+    where = None if finite else _non_finite_number(out)
     if where is not None:
         raise InputError.single(
             (),
