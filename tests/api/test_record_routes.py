@@ -288,3 +288,21 @@ def test_openapi_describes_the_record_bodies(clinic: Clinic) -> None:
     assert ref == "#/components/schemas/DiaryEntryBody"
     assert "pain_nrs" in schemas["DiaryEntryBody"]["properties"]
     assert "patient_id" not in schemas["DiaryEntryBody"]["properties"]
+
+
+@pytest.mark.parametrize(
+    "query", ["flare_since=0", "flare_since=2024-05-01T00:00:00", "flare_since=20240501"]
+)
+def test_a_date_parameter_is_only_yyyy_mm_dd(clinic: Clinic, query: str) -> None:
+    """``0`` once read as 1970-01-01 (found by schemathesis)."""
+    answer = _as(clinic, "clin-a", "GET", f"/api/v1/patients?{query}")
+    assert answer.status_code == 422
+    problem = answer.json()["error"]["problems"][0]
+    assert problem["loc"] == ["query", "flare_since"]
+    assert problem["msg"].endswith("must be a date as YYYY-MM-DD")
+
+
+def test_response_without_two_visits_names_the_query_parameter(clinic: Clinic) -> None:
+    answer = _as(clinic, "clin-a", "GET", f"/api/v1/patients/{A}/response?to=2023-03-01")
+    assert answer.status_code == 422
+    assert answer.json()["error"]["problems"][0]["loc"] == ["query", "from"]

@@ -12,101 +12,35 @@ thread pool and use the application's one database (``auth.app_database``).
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime
-from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, FastAPI, Query
+from fastapi.responses import JSONResponse
 
-from immunospine.api.auth import Caller, add_auth_routes, app_database
-from immunospine.api.models import ErrorEnvelope
+from immunospine.api.auth import Caller, add_auth_routes
+from immunospine.api.exchange_routes import add_exchange_routes
 from immunospine.api.openapi import REF
-from immunospine.errors import FhirError, InputError
+from immunospine.api.record_common import (
+    BODY_SCHEMAS,
+    ERR,
+    PREFIX,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Body,
+    Db,
+    IsoDate,
+    body_ref,
+)
+from immunospine.errors import InputError
 from immunospine.services import access, record_entries
 from immunospine.services.accounts import Principal
 from immunospine.services.record_entries import Database
 
-__all__ = ["BODY_SCHEMAS", "add_record_routes"]
-
-PREFIX = "/api/v1"
-Db = Annotated[Database, Depends(app_database)]
-
-
-async def _raw_body(request: Request) -> bytes:
-    """The request body as sent (the guards have checked its type, size and depth)."""
-    return await request.body()
-
-
-Body = Annotated[bytes, Depends(_raw_body)]
-
-_E = {"model": ErrorEnvelope}
-_READ_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {**_E, "description": "not signed in"},
-    403: {**_E, "description": "this role may not do this"},
-    404: {**_E, "description": "no such patient (or not one the caller may see)"},
-    422: {**_E, "description": "bad input: every problem is listed"},
-}
-_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    **_READ_ERRORS,
-    413: {**_E, "description": "the body is too large"},
-    415: {**_E, "description": "the body is not JSON"},
-}
-
-
-def _visit_body_schema() -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": {
-            "on": {"type": "string", "format": "date", "description": "the visit date"},
-            "labs": {
-                "type": "object",
-                "description": "crp_mg_l, esr_mm_h, rf_iu_ml, anti_ccp_u_ml, hla_b27 (true/false)",
-            },
-            "assessments": {
-                "type": "object",
-                "description": "calculator name → its inputs (as POST /api/v1/calculators/NAME)",
-                "additionalProperties": {"type": "object"},
-            },
-        },
-        "required": ["on"],
-        "additionalProperties": False,
-    }
-
-
-BODY_SCHEMAS: dict[str, dict[str, Any]] = {
-    "VisitBody": _visit_body_schema(),
-    "NewPatientBody": {
-        "type": "object",
-        "properties": {
-            "patient_id": {"type": "string", "description": "pseudonymous id, 1–64 characters"},
-            "year_of_birth": {"type": "integer"},
-            "sex": {"type": "string", "enum": ["female", "male", "other", "unknown"]},
-        },
-        "required": ["patient_id", "year_of_birth"],
-        "additionalProperties": False,
-    },
-    "FhirBundle": {
-        "type": "object",
-        "description": "a FHIR R4 Bundle (resourceType Bundle) of whole patient records",
-        "properties": {"resourceType": {"const": "Bundle"}},
-        "required": ["resourceType"],
-    },
-}
-"""Hand-written body schemas (bodies that no pydantic model of the services describes)."""
-
-
-def _body(name: str) -> dict[str, Any]:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}},
-        }
-    }
+__all__ = ["add_record_routes"]
 
 
 @contextmanager
@@ -117,6 +51,15 @@ def _problems_under_body(record_name: str | None = None) -> Iterator[None]:
         if any(p.loc[:1] == ("body",) for p in exc.problems):
             raise
         raise record_entries.under_body(exc, record_name) from None
+
+
+def _located(exc: InputError, places: Mapping[str, tuple[str, ...]]) -> InputError:
+    """``exc`` with the service's field names located as this route's parameters."""
+    problems = tuple(
+        replace(p, loc=places[str(p.loc[-1])]) if p.loc and str(p.loc[-1]) in places else p
+        for p in exc.problems
+    )
+    return InputError(exc.message, problems)
 
 
 def _today() -> date:
@@ -149,7 +92,7 @@ def add_record_routes(app: FastAPI) -> None:
     _list_and_create(router)
     _reads(router)
     _writes(router)
-    _exchange(router)
+    add_exchange_routes(router)
     app.include_router(router)
     _add_schemas(app)
 
@@ -175,13 +118,13 @@ def _add_schemas(app: FastAPI) -> None:
 
 
 def _list_and_create(router: APIRouter) -> None:
-    @router.get("/patients", responses=_READ_ERRORS)
+    @router.get("/patients", responses=READ_ERRORS)
     def list_patients(
         who: Caller,
         db: Db,
         off_target: bool = False,
         due: bool = False,
-        flare_since: date | None = None,
+        flare_since: IsoDate | None = None,
         limit: Annotated[int | None, Query(ge=1)] = None,
     ) -> JSONResponse:
         """The patients the caller may see, each with the latest target score, target status,
@@ -204,8 +147,8 @@ def _list_and_create(router: APIRouter) -> None:
     @router.post(
         "/patients",
         status_code=201,
-        responses={**_WRITE_ERRORS, 409: {**_E, "description": "the id is taken"}},
-        openapi_extra=_body("NewPatientBody"),
+        responses={**WRITE_ERRORS, 409: {**ERR, "description": "the id is taken"}},
+        openapi_extra=body_ref("NewPatientBody"),
     )
     def create_patient(who: Caller, db: Db, body: Body) -> JSONResponse:
         """Add a patient (clinician or admin): `{"patient_id", "year_of_birth", "sex"}` →
@@ -237,19 +180,19 @@ def _list_and_create(router: APIRouter) -> None:
 
 
 def _reads(router: APIRouter) -> None:
-    @router.get("/patients/{patient_id}", responses=_READ_ERRORS)
+    @router.get("/patients/{patient_id}", responses=READ_ERRORS)
     def get_patient(patient_id: str, who: Caller, db: Db) -> JSONResponse:
         """The patient with diagnoses, the latest score of each calculator, target status."""
         _read(db, who, patient_id)
         return JSONResponse(record_entries.patient_overview(db, patient_id, actor=who.username))
 
-    @router.get("/patients/{patient_id}/timeline", responses=_READ_ERRORS)
+    @router.get("/patients/{patient_id}/timeline", responses=READ_ERRORS)
     def timeline(
         patient_id: str,
         who: Caller,
         db: Db,
-        since: date | None = None,
-        until: date | None = None,
+        since: IsoDate | None = None,
+        until: IsoDate | None = None,
         kind: Annotated[
             str | None,
             Query(
@@ -263,24 +206,28 @@ def _reads(router: APIRouter) -> None:
         tl = access.timeline_for(db, who, patient_id, since=since, until=until, kinds=kinds)
         return JSONResponse(tl.to_dict())
 
-    @router.get("/patients/{patient_id}/response", responses=_READ_ERRORS)
+    @router.get("/patients/{patient_id}/response", responses=READ_ERRORS)
     def response(
         patient_id: str,
         who: Caller,
         db: Db,
-        from_: Annotated[date | None, Query(alias="from")] = None,
-        to: date | None = None,
+        from_: Annotated[IsoDate | None, Query(alias="from")] = None,
+        to: IsoDate | None = None,
     ) -> JSONResponse:
         """Response between two visits (default: the last two), as `patient response --json`."""
         from immunospine.services import tracking
 
         _read(db, who, patient_id)
-        report = tracking.response_for(
-            db, patient_id, actor=who.username, baseline_on=from_, follow_up_on=to
-        )
+        try:
+            report = tracking.response_for(
+                db, patient_id, actor=who.username, baseline_on=from_, follow_up_on=to
+            )
+        except InputError as exc:
+            places = {"baseline_on": ("query", "from"), "follow_up_on": ("query", "to")}
+            raise _located(exc, places) from None
         return JSONResponse(report.to_dict())
 
-    @router.get("/patients/{patient_id}/flares", responses=_READ_ERRORS)
+    @router.get("/patients/{patient_id}/flares", responses=READ_ERRORS)
     def flares(patient_id: str, who: Caller, db: Db) -> JSONResponse:
         """ASDAS worsening, BASDAI crossing 4 and diary-marked flares (`patient flares --json`)."""
         from immunospine.services import tracking
@@ -289,8 +236,8 @@ def _reads(router: APIRouter) -> None:
         events = tracking.detect_flares(db, patient_id, actor=who.username)
         return JSONResponse([e.to_dict() for e in events])
 
-    @router.get("/patients/{patient_id}/due", responses=_READ_ERRORS)
-    def due(patient_id: str, who: Caller, db: Db, today: date | None = None) -> JSONResponse:
+    @router.get("/patients/{patient_id}/due", responses=READ_ERRORS)
+    def due(patient_id: str, who: Caller, db: Db, today: IsoDate | None = None) -> JSONResponse:
         """Questionnaires due (`patient due --json`); `today` defaults to the server's date."""
         from immunospine.services import tracking
 
@@ -300,34 +247,13 @@ def _reads(router: APIRouter) -> None:
         )
         return JSONResponse([d.to_dict() for d in rows])
 
-    @router.get(
-        "/patients/{patient_id}/report.pdf",
-        responses={**_READ_ERRORS, 200: {"content": {"application/pdf": {}}}},
-        response_class=Response,
-    )
-    def report(patient_id: str, who: Caller, db: Db, since: date | None = None) -> Response:
-        """The one-page pre-visit report (A4 PDF), as `immunospine patient report`."""
-        from immunospine.services import previsit
-
-        _read(db, who, patient_id)
-        data = previsit.gather_previsit(db, patient_id, actor=who.username, since=since)
-        with tempfile.TemporaryDirectory(prefix="immunospine-report-") as folder:
-            pdf = Path(folder) / "report.pdf"
-            previsit.write_previsit(data, pdf)
-            content = pdf.read_bytes()
-        return Response(
-            content,
-            media_type="application/pdf",
-            headers={"Content-Disposition": f'inline; filename="{patient_id}-report.pdf"'},
-        )
-
 
 def _writes(router: APIRouter) -> None:
     @router.post(
         "/patients/{patient_id}/visits",
         status_code=201,
-        responses=_WRITE_ERRORS,
-        openapi_extra=_body("VisitBody"),
+        responses=WRITE_ERRORS,
+        openapi_extra=body_ref("VisitBody"),
     )
     def visit(patient_id: str, who: Caller, db: Db, body: Body) -> JSONResponse:
         """Record one visit: `{"on", "labs", "assessments"}` → 201 the stored scores, the
@@ -359,8 +285,8 @@ def _writes(router: APIRouter) -> None:
             summary=summary,
             description=f"{summary}: the CSV `{kind}` columns (without `patient_id`) → 201 the "
             "record as stored, with its `id`.",
-            responses=_WRITE_ERRORS,
-            openapi_extra=_body(model.__name__),
+            responses=WRITE_ERRORS,
+            openapi_extra=body_ref(model.__name__),
         )
 
     entry_route("diary", "diary_entry", "Add one diary entry")
@@ -369,8 +295,8 @@ def _writes(router: APIRouter) -> None:
 
     @router.patch(
         "/patients/{patient_id}/medications/{course_id}",
-        responses=_WRITE_ERRORS,
-        openapi_extra=_body("MedicationStop"),
+        responses=WRITE_ERRORS,
+        openapi_extra=body_ref("MedicationStop"),
     )
     def stop_medication(
         patient_id: str, course_id: int, who: Caller, db: Db, body: Body
@@ -381,61 +307,3 @@ def _writes(router: APIRouter) -> None:
             db, patient_id, course_id, body, actor=who.username
         )
         return JSONResponse(stopped)
-
-
-def _exchange(router: APIRouter) -> None:
-    @router.get(
-        "/patients/{patient_id}/fhir",
-        responses={**_READ_ERRORS, 200: {"content": {"application/fhir+json": {}}}},
-        response_class=Response,
-    )
-    def fhir_export(patient_id: str, who: Caller, db: Db) -> Response:
-        """The whole record as one FHIR R4 Bundle (as `immunospine fhir export --patient`)."""
-        from immunospine.services import interop
-
-        _read(db, who, patient_id)
-        with tempfile.TemporaryDirectory(prefix="immunospine-fhir-") as folder:
-            out = Path(folder) / "bundle.json"
-            interop.export_fhir(db, out, [patient_id], actor=who.username)
-            content = out.read_bytes()
-        return Response(content, media_type="application/fhir+json")
-
-    @router.post(
-        "/fhir",
-        status_code=201,
-        responses={**_WRITE_ERRORS, 404: {**_E, "description": "unused"}},
-        openapi_extra=_body("FhirBundle"),
-    )
-    def fhir_import(who: Caller, db: Db, body: Body) -> JSONResponse:
-        """Import a FHIR R4 Bundle (clinician or admin), all or nothing: 422 lists every
-        problem → 201 `{"patients", "records"}` (patients created, records per kind)."""
-        from immunospine.services import interop
-
-        access.require_role(who, "clinician", "admin")
-        bundle = record_entries.body_object(body)
-        try:
-            summary = interop.import_fhir(db, bundle, actor=who.username)
-        except FhirError as exc:
-            problems = getattr(exc, "problems", None)
-            if problems is None:
-                raise InputError.single(("body",), str(exc), has_value=False) from None
-            moved = tuple(replace(p, loc=("body", *p.loc)) for p in problems)
-            headline = getattr(exc, "headline", str(exc))
-            raise InputError(headline, moved) from None
-        return JSONResponse(
-            {"patients": summary.patients, "records": dict(summary.records)}, status_code=201
-        )
-
-    @router.get("/audit", tags=["audit"], responses=_READ_ERRORS)
-    def audit_log(
-        who: Caller,
-        db: Db,
-        patient_id: str | None = None,
-        limit: Annotated[int | None, Query(ge=1)] = None,
-    ) -> JSONResponse:
-        """The audit log, oldest first (admin only): who read or changed what, and when."""
-        from immunospine.services.audit import audit_trail
-
-        access.require_role(who, "admin")
-        entries = audit_trail(db, actor=who.username, patient_id=patient_id, limit=limit)
-        return JSONResponse([e.model_dump(mode="json") for e in entries])

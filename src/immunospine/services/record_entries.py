@@ -40,6 +40,7 @@ __all__ = [
     "body_object",
     "patient_overview",
     "stop_medication_json",
+    "under_body",
 ]
 
 ENTRY_KINDS: dict[str, type[EntryRecord]] = {

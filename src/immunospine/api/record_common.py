@@ -1,0 +1,115 @@
+"""What the record routes share: the database and body parameters, date query parameters,
+the documented error answers, and the body schemas the services' models do not give."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from pydantic import BeforeValidator
+
+from immunospine.api.auth import app_database
+from immunospine.api.models import ErrorEnvelope
+from immunospine.api.openapi import REF
+from immunospine.services.record_entries import Database
+
+__all__ = [
+    "BODY_SCHEMAS",
+    "ERR",
+    "PREFIX",
+    "READ_ERRORS",
+    "WRITE_ERRORS",
+    "Body",
+    "Db",
+    "IsoDate",
+    "body_ref",
+]
+
+PREFIX = "/api/v1"
+Db = Annotated[Database, Depends(app_database)]
+
+
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD`` text is a date here (not ``0``, not a timestamp)."""
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    return value
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+"""A date query parameter, written ``YYYY-MM-DD``."""
+
+
+async def _raw_body(request: Request) -> bytes:
+    """The request body as sent (the guards have checked its type, size and depth)."""
+    return await request.body()
+
+
+Body = Annotated[bytes, Depends(_raw_body)]
+
+ERR = {"model": ErrorEnvelope}
+READ_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {**ERR, "description": "not signed in"},
+    403: {**ERR, "description": "this role may not do this"},
+    404: {**ERR, "description": "no such patient (or not one the caller may see)"},
+    422: {**ERR, "description": "bad input: every problem is listed"},
+}
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    **READ_ERRORS,
+    413: {**ERR, "description": "the body is too large"},
+    415: {**ERR, "description": "the body is not JSON"},
+}
+
+
+def _visit_body_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "on": {"type": "string", "format": "date", "description": "the visit date"},
+            "labs": {
+                "type": "object",
+                "description": "crp_mg_l, esr_mm_h, rf_iu_ml, anti_ccp_u_ml, hla_b27 (true/false)",
+            },
+            "assessments": {
+                "type": "object",
+                "description": "calculator name → its inputs (as POST /api/v1/calculators/NAME)",
+                "additionalProperties": {"type": "object"},
+            },
+        },
+        "required": ["on"],
+        "additionalProperties": False,
+    }
+
+
+BODY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "VisitBody": _visit_body_schema(),
+    "NewPatientBody": {
+        "type": "object",
+        "properties": {
+            "patient_id": {"type": "string", "description": "pseudonymous id, 1–64 characters"},
+            "year_of_birth": {"type": "integer"},
+            "sex": {"type": "string", "enum": ["female", "male", "other", "unknown"]},
+        },
+        "required": ["patient_id", "year_of_birth"],
+        "additionalProperties": False,
+    },
+    "FhirBundle": {
+        "type": "object",
+        "description": "a FHIR R4 Bundle (resourceType Bundle) of whole patient records",
+        "properties": {"resourceType": {"const": "Bundle"}},
+        "required": ["resourceType"],
+    },
+}
+"""Hand-written body schemas (bodies that no pydantic model of the services describes)."""
+
+
+def body_ref(name: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}},
+        }
+    }
