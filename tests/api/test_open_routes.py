@@ -115,3 +115,16 @@ def test_docs_page_is_served_offline_from_the_package(app: FastAPI) -> None:
         response = call(app, "GET", f"/api/static/{asset}")
         assert response.status_code == 200, asset
         assert response.content
+
+
+def test_the_served_app_freezes_what_start_up_built() -> None:
+    import gc
+
+    from immunospine.api import served_app
+
+    try:
+        app = served_app(Settings())
+        assert gc.get_freeze_count() > 0
+        assert call(app, "GET", "/api/v1/calculators/basdai").status_code == 200
+    finally:
+        gc.unfreeze()

@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from immunospine.api.app import create_app
+from immunospine.api.app import create_app, served_app
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "served_app"]

@@ -25,7 +25,7 @@ from immunospine.api.record_routes import add_record_routes
 from immunospine.errors import ImmunospineError, InputError
 from immunospine.settings import Settings, load_settings
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "served_app"]
 
 DESCRIPTION = (
     "Decision support for chronic back pain that may have an autoimmune cause: the calculators "
@@ -60,6 +60,18 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     app.add_middleware(CatchAll)
     app.add_middleware(SecurityHeaders)
+    return app
+
+
+def served_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    """``create_app`` for a server process (``immunospine serve``, each worker): the objects
+    built at start-up (schemas, models, the catalogue) are moved out of the garbage
+    collector's reach, so its passes during requests stay short (a steadier p99)."""
+    import gc
+
+    app = create_app(settings, database_url=database_url)
+    gc.collect()
+    gc.freeze()
     return app
 
 

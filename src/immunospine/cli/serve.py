@@ -8,7 +8,7 @@ import typer
 
 from immunospine.cli import app
 
-FACTORY = "immunospine.api:create_app"
+FACTORY = "immunospine.api:served_app"
 
 
 @app.command(
@@ -54,9 +54,9 @@ def serve(
             os.environ["IMMUNOSPINE_DATABASE_URL"] = database_url_of(db)
         uvicorn.run(FACTORY, factory=True, host=host, port=port, workers=workers, log_level="info")
         return
-    from immunospine.api import create_app
+    from immunospine.api import served_app
 
-    uvicorn.run(create_app(settings, database_url=db), host=host, port=port, log_level="info")
+    uvicorn.run(served_app(settings, database_url=db), host=host, port=port, log_level="info")
 
 
 def _url_host(host: str) -> str:
