@@ -12,9 +12,12 @@ from typing import Any
 
 import pytest
 
+from immunospine.api import create_app
 from immunospine.cli import main
+from immunospine.services import accounts, database
+from tests.accounts.fixtures import PASSWORD, fast_settings
 from tests.api.conftest import call
-from tests.api.record_clinic import A, B, Clinic, close_clinic, open_clinic
+from tests.api.record_clinic import A, B, Clinic, close_clinic, open_clinic, sign_in
 
 VISIT = {
     "labs": {"crp_mg_l": 9, "esr_mm_h": 22},
@@ -243,8 +246,35 @@ def test_fhir_export_then_import_elsewhere_all_or_nothing(clinic: Clinic, tmp_pa
         assert refused.status_code == 422
         assert refused.json()["error"]["problems"]
         assert all(p["loc"][0] == "body" for p in refused.json()["error"]["problems"])
+        # a clinician imports it into a clinic without A: created, and in their care team
+        empty = _empty_clinic(tmp_path / "empty")
+        try:
+            made = _as(empty, "clin-none", "POST", "/api/v1/fhir", json=bundle.json())
+            assert made.status_code == 201, made.text
+            assert made.json()["patient_ids"] == [A]
+            again = _as(empty, "clin-none", "GET", f"/api/v1/patients/{A}/timeline")
+            exported = _as(clinic, "clin-a", "GET", f"/api/v1/patients/{A}/timeline")
+            assert again.status_code == 200
+            assert len(again.json()["entries"]) == len(exported.json()["entries"])
+        finally:
+            close_clinic(empty)
     finally:
         close_clinic(other)
+
+
+def _empty_clinic(tmp: Path) -> Clinic:
+    """Users only (a clinician of no one), no patients."""
+    tmp.mkdir()
+    url = f"sqlite:///{tmp / 'empty.db'}"
+    settings = fast_settings(tmp)
+    db = database.open_database(url, settings)
+    try:
+        database.upgrade(db)
+        accounts.add_user(db, "clin-none", PASSWORD, "clinician", actor="setup", settings=settings)
+    finally:
+        db.dispose()
+    app = create_app(settings, database_url=url)
+    return Clinic(app, url, settings, {"clin-none": sign_in(app, "clin-none")}, {})
 
 
 def test_report_is_a_pdf(clinic: Clinic) -> None:

@@ -77,8 +77,10 @@ def add_exchange_routes(router: APIRouter) -> None:
     )
     def fhir_import(who: Caller, db: Db, body: Body) -> JSONResponse:
         """Import a FHIR R4 Bundle (clinician or admin), all or nothing: 422 lists every
-        problem → 201 `{"patients", "records"}` (patients created, records per kind)."""
-        from immunospine.services import interop
+        problem → 201 `{"patients", "records", "patient_ids"}` (patients created, records per
+        kind). A clinician is put in the care team of the patients the Bundle creates, so they
+        can see what they imported."""
+        from immunospine.services import accounts, interop
 
         access.require_role(who, "clinician", "admin")
         bundle = record_entries.body_object(body)
@@ -91,9 +93,15 @@ def add_exchange_routes(router: APIRouter) -> None:
             moved = tuple(replace(p, loc=("body", *p.loc)) for p in problems)
             headline = getattr(exc, "headline", str(exc))
             raise InputError(headline, moved) from None
-        return JSONResponse(
-            {"patients": summary.patients, "records": dict(summary.records)}, status_code=201
-        )
+        if who.role == "clinician":
+            for pid in summary.patient_ids:
+                accounts.assign(db, who.username, pid, actor=who.username)
+        answer = {
+            "patients": summary.patients,
+            "records": dict(summary.records),
+            "patient_ids": list(summary.patient_ids),
+        }
+        return JSONResponse(answer, status_code=201)
 
     @router.get("/audit", tags=["audit"], responses=READ_ERRORS)
     def audit_log(

@@ -75,6 +75,8 @@ class ImportSummary:
 
     patients: int
     records: dict[str, int]
+    patient_ids: tuple[str, ...] = ()
+    """The patients created, in the order written."""
 
     @property
     def total(self) -> int:
@@ -290,6 +292,7 @@ class _Writer:
     def __init__(self, uow: UnitOfWork, actor: str, source: str) -> None:
         self.uow, self.actor, self.source = uow, actor, source
         self.patients = 0
+        self.patient_ids: list[str] = []
         self.batches: dict[type[Any], list[EntryRecord]] = {}
         self.per_patient: Counter[tuple[str, str]] = Counter()
 
@@ -300,6 +303,7 @@ class _Writer:
             f"import: {self.source}",
         )  # fmt: skip
         self.patients += 1
+        self.patient_ids.append(patient.patient_id)
 
     def add(self, rec: EntryRecord) -> None:
         batch = self.batches.setdefault(type(rec), [])
@@ -323,7 +327,9 @@ class _Writer:
         counts: Counter[str] = Counter()
         for (_pid, kind), n in self.per_patient.items():
             counts[kind] += n
-        return ImportSummary(patients=self.patients, records=dict(counts))
+        return ImportSummary(
+            patients=self.patients, records=dict(counts), patient_ids=tuple(self.patient_ids)
+        )
 
 
 def store_timelines(
