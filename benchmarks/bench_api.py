@@ -1,6 +1,6 @@
 """HTTP API throughput: ``POST /api/v1/calculators/asdas_crp`` under ``wrk`` on loopback.
 
-    .venv/bin/python benchmarks/bench_api.py [--seconds 15] [--rounds 2] [--write-docs]
+    .venv/bin/python benchmarks/bench_api.py [--seconds 15] [--rounds 3] [--write-docs]
 
 Two servers, each with one uvicorn worker, measured in turns (a, b, a, b, …) with
 ``wrk -t1 -c16 -dNs --latency``: (a) ``immunospine serve`` (validation, error envelope, body
@@ -185,7 +185,7 @@ def write_section(text: str, path: Path = DOC) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=15)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--write-docs", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
