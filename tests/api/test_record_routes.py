@@ -336,3 +336,26 @@ def test_response_without_two_visits_names_the_query_parameter(clinic: Clinic) -
     answer = _as(clinic, "clin-a", "GET", f"/api/v1/patients/{A}/response?to=2023-03-01")
     assert answer.status_code == 422
     assert answer.json()["error"]["problems"][0]["loc"] == ["query", "from"]
+
+
+def test_every_request_is_audited_with_the_route_and_the_outcome(clinic: Clinic) -> None:
+    _as(clinic, "clin-a", "GET", f"/api/v1/patients/{A}/timeline")
+    _as(clinic, "patient-b", "GET", f"/api/v1/patients/{A}")
+    _as(clinic, "patient-a", "POST", f"/api/v1/patients/{A}/diary", json={"pain_nrs": 99})
+    _as(
+        clinic,
+        "patient-a",
+        "POST",
+        f"/api/v1/patients/{A}/visits",
+        json={"on": "2024-09-09", **VISIT},
+    )
+    log = _as(clinic, "admin", "GET", f"/api/v1/audit?patient_id={A}").json()
+    requests = {(e["actor"], e["action"], e["detail"]) for e in log if e["entity"] == "api_request"}
+    assert requests >= {
+        ("clin-a", "read", "GET /api/v1/patients/{patient_id}/timeline -> 200"),
+        ("patient-b", "read", "GET /api/v1/patients/{patient_id} -> 404"),
+        ("patient-a", "update", "POST /api/v1/patients/{patient_id}/diary -> 422"),
+        ("patient-a", "update", "POST /api/v1/patients/{patient_id}/visits -> 403"),
+    }
+    everyone = _as(clinic, "admin", "GET", "/api/v1/audit").json()
+    assert everyone[-1]["detail"] == "GET /api/v1/audit -> 200"  # the request before

@@ -4,18 +4,22 @@ the documented error answers, and the body schemas the services' models do not g
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from pydantic import BeforeValidator
+from starlette.exceptions import HTTPException
 
-from immunospine.api.auth import app_database
+from immunospine.api.auth import Caller, app_database
 from immunospine.api.models import ErrorEnvelope
 from immunospine.api.openapi import REF
+from immunospine.errors import ImmunospineError
 from immunospine.services.record_entries import Database
 
 __all__ = [
+    "AUDITED",
     "BODY_SCHEMAS",
     "ERR",
     "PREFIX",
@@ -41,6 +45,39 @@ def _iso_date(value: object) -> object:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 """A date query parameter, written ``YYYY-MM-DD``."""
+
+
+def _audited(request: Request, who: Caller, db: Db) -> Iterator[None]:
+    """Log the request with the user, the route and the outcome (after the route ran)."""
+    from immunospine.services.audit import record_request
+
+    route = request.scope.get("route")
+    status = int(getattr(route, "status_code", None) or 200)
+    try:
+        yield
+    except ImmunospineError as exc:
+        status = int(exc.http_status)
+        raise
+    except HTTPException as exc:
+        status = exc.status_code
+        raise
+    except Exception:
+        status = 500
+        raise
+    finally:
+        patient_id = request.path_params.get("patient_id") or request.query_params.get("patient_id")
+        record_request(
+            db,
+            actor=who.username,
+            method=request.method,
+            route=str(getattr(route, "path", request.url.path)),
+            patient_id=patient_id[:64] if patient_id else None,
+            status=status,
+        )
+
+
+AUDITED = Depends(_audited)
+"""A router dependency: every request by a signed-in user is in the audit log."""
 
 
 async def _raw_body(request: Request) -> bytes:

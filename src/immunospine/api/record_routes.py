@@ -25,6 +25,7 @@ from immunospine.api.auth import Caller, add_auth_routes
 from immunospine.api.exchange_routes import add_exchange_routes
 from immunospine.api.openapi import REF
 from immunospine.api.record_common import (
+    AUDITED,
     BODY_SCHEMAS,
     ERR,
     PREFIX,
@@ -88,7 +89,7 @@ def add_record_routes(app: FastAPI) -> None:
     """Register the token route, the record routes and their body schemas in the OpenAPI
     document (call it after ``install_openapi``)."""
     add_auth_routes(app)
-    router = APIRouter(prefix=PREFIX, tags=["records"])
+    router = APIRouter(prefix=PREFIX, tags=["records"], dependencies=[AUDITED])
     _list_and_create(router)
     _reads(router)
     _writes(router)

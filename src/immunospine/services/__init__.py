@@ -17,6 +17,7 @@ __all__ = [
     "interop",
     "previsit",
     "record",
+    "record_entries",
     "self_check",
     "summary",
     "tokens",

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from immunospine.errors import InputError
-from immunospine.records import AuditEntry
+from immunospine.records import AuditAction, AuditEntry
 from immunospine.services.record import audit, check_actor
 from immunospine.storage.uow import Database
 
-__all__ = ["audit_trail"]
+__all__ = ["audit_trail", "record_request"]
 
 
 def audit_trail(
@@ -48,3 +48,13 @@ def audit_trail(
         )
         audit(uow, actor, "read", patient_id, "audit_log")
     return entries
+
+
+def record_request(
+    db: Database, *, actor: str, method: str, route: str, patient_id: str | None, status: int
+) -> None:
+    """One API request in the log: who, the route (its template, not the ids) and the outcome
+    (the HTTP status); entity ``api_request``. The services log what was read or changed."""
+    with db.transaction() as uow:
+        action: AuditAction = "read" if method in ("GET", "HEAD") else "update"
+        audit(uow, actor, action, patient_id, "api_request", None, f"{method} {route} -> {status}")
