@@ -32,6 +32,7 @@ from pathlib import Path
 
 import bench_api
 import bench_report
+import docs_section
 
 from immunospine.services import accounts, database
 from immunospine.settings import Settings
@@ -232,16 +233,7 @@ def render(results: dict[str, dict[str, float]], seconds: int, load: tuple[float
 
 def write_section(text: str, path: Path = DOC) -> None:
     """Replace (or append) this benchmark's section; other sections are left as they are."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = old.splitlines()
-    if SECTION in lines:
-        start = lines.index(SECTION)
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), None)
-        tail = lines[end:] if end is not None else []
-        new = [*lines[:start], *text.rstrip("\n").splitlines(), *([""] if tail else []), *tail]
-    else:
-        new = [*lines, "", *text.rstrip("\n").splitlines()]
-    path.write_text("\n".join(new).rstrip("\n") + "\n", encoding="utf-8")
+    docs_section.replace_section(path, SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

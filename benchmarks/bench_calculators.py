@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import docs_section
 import numpy as np
 import pyarrow as pa
 
@@ -187,16 +188,7 @@ def render(batch: list[dict[str, Any]], single: list[dict[str, Any]]) -> str:
 
 def write_section(text: str, path: Path = DOC) -> None:
     """Replace (or append) the ``## Calculators`` section; other sections are left as they are."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = old.splitlines()
-    if SECTION in lines:
-        start = lines.index(SECTION)
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), None)
-        tail = lines[end:] if end is not None else []
-        new = [*lines[:start], *text.rstrip("\n").splitlines(), *([""] if tail else []), *tail]
-    else:
-        new = [*lines, "", *text.rstrip("\n").splitlines()] if lines else text.splitlines()
-    path.write_text("\n".join(new).rstrip("\n") + "\n", encoding="utf-8")
+    docs_section.replace_section(path, SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import docs_section
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "benchmarks.md"
 SECTION = "## FHIR export/import"
@@ -141,16 +143,7 @@ def _mib(value: float) -> str:
 
 def write_section(text: str, path: Path = DOC) -> None:
     """Replace (or append) the ``## FHIR export/import`` section; other sections stay."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = old.splitlines()
-    if SECTION in lines:
-        start = lines.index(SECTION)
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), None)
-        tail = lines[end:] if end is not None else []
-        new = [*lines[:start], *text.rstrip("\n").splitlines(), *([""] if tail else []), *tail]
-    else:
-        new = [*lines, "", *text.rstrip("\n").splitlines()]
-    path.write_text("\n".join(new).rstrip("\n") + "\n", encoding="utf-8")
+    docs_section.replace_section(path, SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

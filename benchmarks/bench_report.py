@@ -35,6 +35,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import docs_section
+
 from immunospine.knowledge import calculate
 from immunospine.records import (
     Assessment,
@@ -286,16 +288,7 @@ def render(r: dict[str, Any], load: tuple[float, float, float]) -> str:
 
 def write_section(text: str, path: Path = DOC) -> None:
     """Replace (or append) the ``## Pre-visit report`` section; other sections stay as they are."""
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    lines = old.splitlines()
-    if SECTION in lines:
-        start = lines.index(SECTION)
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), None)
-        tail = lines[end:] if end is not None else []
-        new = [*lines[:start], *text.rstrip("\n").splitlines(), *([""] if tail else []), *tail]
-    else:
-        new = [*lines, "", *text.rstrip("\n").splitlines()]
-    path.write_text("\n".join(new).rstrip("\n") + "\n", encoding="utf-8")
+    docs_section.replace_section(path, SECTION, text)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -225,7 +225,7 @@ def test_names_outside_latin_1_embed_a_unicode_font(data: PrevisitData) -> None:
     from dataclasses import replace
 
     if previsit_pdf.find_unicode_font() is None:
-        pytest.skip("DejaVu Sans is not installed (Debian fonts-dejavu-core)")
+        pytest.skip(reason="DejaVu Sans is not installed (Debian fonts-dejavu-core)")
     course = replace(data.medications[-1], drug="ciclosporin-α")
     changed = replace(data, medications=(*data.medications[:-1], course))
     pdf = previsit_pdf.render_previsit_pdf(changed)
