@@ -385,3 +385,12 @@ def test_list_every_patient_with_filters_stale_and_limit(
     )
     due = {p["patient_id"]: p["due"] for p in json.loads(out)["patients"]}
     assert due == {"P1": ["basfi"], "P2": ["basdai", "asdas", "basfi"]}
+
+
+def test_visit_in_the_future_names_the_on_option(
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_p1(capsys, db)
+    code, out, err = _visit(monkeypatch, capsys, db, "2999-01-01", {"labs": {"crp_mg_l": 3}})
+    assert code == 2 and out == ""
+    assert '--on = "2999-01-01": is in the future' in err

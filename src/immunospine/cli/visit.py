@@ -11,7 +11,7 @@ import typer
 
 from immunospine.cli import app
 from immunospine.cli._io import read_json_text
-from immunospine.cli.db import ActorOption, DbOption
+from immunospine.cli.db import ActorOption, DbOption, with_flags
 from immunospine.errors import InputError
 
 visit_app = typer.Typer(help="Record clinic visits.", no_args_is_help=True)
@@ -53,8 +53,11 @@ def record_visit(
             f"is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             str(input_) if input_ else "standard input",
         ) from None
-    with database.opened(db) as handle:
-        result = visits.record_visit(handle, patient_id, on.date(), data, actor=actor)
+    try:
+        with database.opened(db) as handle:
+            result = visits.record_visit(handle, patient_id, on.date(), data, actor=actor)
+    except InputError as exc:
+        raise with_flags(exc, {"on": "--on"}) from None
     if as_json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return
