@@ -28,8 +28,10 @@ $(STAMP): requirements.lock pyproject.toml scripts/install
 fuzz: $(STAMP)
 	IMMUNOSPINE_FUZZ_EXAMPLES=$${IMMUNOSPINE_FUZZ_EXAMPLES:-500} $(BIN)/python -m pytest -p no:cacheprovider --no-cov -q tests/api/test_schemathesis.py
 
-lock:
-	uv pip compile pyproject.toml --extra all --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements.lock
+# uv is a tool for maintainers, not a dependency: installed into the venv on first use.
+lock: $(STAMP)
+	[ -x $(BIN)/uv ] || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra all --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements.lock
 
 docs: $(STAMP)
 	$(BIN)/python -m immunospine.docsgen --write
