@@ -74,6 +74,18 @@ class Settings(BaseSettings):
     token_lifetime_seconds: int = Field(
         default=3600, ge=60, le=7 * 24 * 3600, description="How long an API token is valid"
     )
+    web_session_idle_seconds: int = Field(
+        default=1800,
+        ge=60,
+        le=24 * 3600,
+        description="A web page session ends after this long without a request (seconds)",
+    )
+    web_session_max_seconds: int = Field(
+        default=12 * 3600,
+        ge=300,
+        le=30 * 24 * 3600,
+        description="A web page session ends this long after signing in, whatever its use",
+    )
     login_window_seconds: int = Field(
         default=900,
         ge=1,

@@ -24,6 +24,7 @@ from immunospine.api.openapi import install_openapi
 from immunospine.api.record_routes import add_record_routes
 from immunospine.errors import ImmunospineError, InputError
 from immunospine.settings import Settings, load_settings
+from immunospine.web import add_pages
 
 __all__ = ["create_app", "served_app"]
 
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     add_docs(app)
     install_openapi(app, description=DESCRIPTION, body_models=_body_models, finish=calculator_paths)
     add_record_routes(app)  # and the token route; after install_openapi (adds body schemas)
+    add_pages(app)
     app.add_middleware(
         BodyGuard, max_body_bytes=s.api_max_body_bytes, max_json_depth=s.api_max_json_depth
     )
@@ -85,7 +87,13 @@ def _body_models() -> list[type[Any]]:
 def _answer(request: Request, status: int, body: dict[str, Any], **kw: Any) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse(body, status_code=status, **kw)
-    return PlainTextResponse(body["error"]["message"], status_code=status, **kw)
+    if request.url.path.startswith("/static/"):
+        return PlainTextResponse(body["error"]["message"], status_code=status, **kw)
+    from immunospine.web import error_page
+
+    answer = error_page(request, status, body["error"]["message"])
+    answer.headers.update(kw.get("headers") or {})
+    return answer
 
 
 def _add_error_handlers(app: FastAPI) -> None:

@@ -16,7 +16,6 @@ a 503 that names the command to run, and the next request tries again.
 
 from __future__ import annotations
 
-import threading
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request, Response
@@ -36,7 +35,6 @@ TOKEN_PATH = f"{PREFIX}/auth/token"
 NOT_SIGNED_IN = "sign in first: send Authorization: Bearer TOKEN (from POST /api/v1/auth/token)"
 
 _bearer = OAuth2PasswordBearer(tokenUrl=TOKEN_PATH, auto_error=False)
-_lock = threading.Lock()
 
 
 class TokenAnswer(BaseModel):
@@ -47,20 +45,9 @@ class TokenAnswer(BaseModel):
 
 def app_database(request: Request) -> Database:
     """The application's patient database, opened on first use and then shared."""
-    state = request.app.state
-    db: Database | None = getattr(state, "database", None)
-    if db is not None:
-        return db
     from immunospine.services import database
 
-    with _lock:
-        db = getattr(state, "database", None)
-        if db is None:
-            with database.opened(state.database_url, state.settings):
-                pass  # refuses a missing or out-of-date database (StorageError, 503)
-            db = database.open_database(state.database_url, state.settings, create=False)
-            state.database = db
-    return db
+    return database.shared_database(request.app.state)
 
 
 def _unauthorized(message: str) -> HTTPException:

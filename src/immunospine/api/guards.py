@@ -1,7 +1,8 @@
 """Abuse protections in front of every route: pure ASGI middleware (no per-request task).
 
 - ``SecurityHeaders``: no-sniff, frame-deny, a referrer policy and a strict Content-Security-Policy
-  on every response (the docs page gets one allowing only this server's own files); no CORS
+  on every response (the docs page and the web pages get one allowing only this server's own
+  files); no CORS
   header is ever added, so browsers keep other sites out.
 - ``BodyGuard``: for a request with a body under ``/api/``: only JSON (or a form on the paths
   that take one) — else 415; at most ``max_body_bytes`` — else 413; JSON nested at most
@@ -44,6 +45,14 @@ _COMMON_HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
 DOCS_PREFIXES = ("/api/docs", "/api/static/")
+PAGES_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+"""The web pages' policy: only this server's own scripts (no inline script and no eval: the
+charts use Vega's expression interpreter), inline styles for the charts' SVG, forms posted only
+to this server."""
 
 
 class SecurityHeaders:
@@ -56,7 +65,13 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if str(scope["path"]).startswith(DOCS_PREFIXES) else API_CSP
+        path = str(scope["path"])
+        if path.startswith(DOCS_PREFIXES):
+            csp = DOCS_CSP
+        elif path.startswith("/api/"):
+            csp = API_CSP
+        else:
+            csp = PAGES_CSP
         extra = [*_COMMON_HEADERS, (b"content-security-policy", csp.encode())]
 
         async def send_with_headers(message: Message) -> None:

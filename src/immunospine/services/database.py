@@ -11,10 +11,12 @@ that SQLite file.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from immunospine.errors import InputError, StorageError
 from immunospine.settings import Settings, load_settings, sqlite_file_of
@@ -30,6 +32,7 @@ __all__ = [
     "open_database",
     "opened",
     "plan_downgrade",
+    "shared_database",
     "upgrade",
 ]
 
@@ -81,6 +84,27 @@ def opened(
         yield db
     finally:
         db.dispose()
+
+
+_shared_lock = threading.Lock()
+
+
+def shared_database(state: Any) -> Database:
+    """The database of a long-running server (the API and the pages): opened on first use from
+    ``state.database_url`` and ``state.settings``, then kept on ``state`` and shared by every
+    request (SQLAlchemy's pool). A missing or out-of-date database raises ``StorageError``
+    naming the command to run, and the next call tries again."""
+    db: Database | None = getattr(state, "database", None)
+    if db is not None:
+        return db
+    with _shared_lock:
+        db = getattr(state, "database", None)
+        if db is None:
+            with opened(state.database_url, state.settings):
+                pass  # refuses a missing or out-of-date database
+            db = open_database(state.database_url, state.settings, create=False)
+            state.database = db
+    return db
 
 
 def _require_existing_file(url: str) -> None:

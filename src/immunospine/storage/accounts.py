@@ -10,12 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from immunospine.storage.tables import CareTeamRow, LoginAttemptRow, UserRow
+from immunospine.storage.tables import CareTeamRow, LoginAttemptRow, UserRow, WebSessionRow
 
-__all__ = ["CareTeamRepo", "LoginAttemptRepo", "StoredUser", "UserRepo"]
+__all__ = [
+    "CareTeamRepo",
+    "LoginAttemptRepo",
+    "StoredUser",
+    "StoredWebSession",
+    "UserRepo",
+    "WebSessionRepo",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +155,52 @@ class LoginAttemptRepo:
         if last_ok is not None:
             stmt = stmt.where(t.c.at > last_ok)
         return list(self.session.scalars(stmt))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredWebSession:
+    """One row of ``web_sessions``."""
+
+    token_sha256: str
+    username: str
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+
+class WebSessionRepo:
+    """Browser sessions of the web pages, keyed by the SHA-256 of the cookie's token."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, row: StoredWebSession) -> None:
+        values = {f: getattr(row, f) for f in StoredWebSession.__slots__}
+        self.session.execute(insert(WebSessionRow), [values])
+
+    def get(self, token_sha256: str) -> StoredWebSession | None:
+        t = WebSessionRow.__table__
+        found = (
+            self.session.execute(select(t).where(t.c.token_sha256 == token_sha256))
+            .mappings()
+            .first()
+        )
+        return None if found is None else StoredWebSession(**dict(found))
+
+    def touch(self, token_sha256: str, at: datetime) -> None:
+        self.session.execute(
+            update(WebSessionRow)
+            .where(WebSessionRow.token_sha256 == token_sha256)
+            .values(last_seen_at=at)
+        )
+
+    def remove(self, token_sha256: str) -> None:
+        self.session.execute(
+            delete(WebSessionRow).where(WebSessionRow.token_sha256 == token_sha256)
+        )
+
+    def remove_expired(self, now: datetime) -> int:
+        """Delete sessions past their absolute expiry; how many were deleted."""
+        done = self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at <= now))
+        return int(getattr(done, "rowcount", 0) or 0)

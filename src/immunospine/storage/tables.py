@@ -55,6 +55,7 @@ __all__ = [
     "PatientRow",
     "UserRow",
     "UtcDateTime",
+    "WebSessionRow",
 ]
 
 NAMING = {
@@ -280,3 +281,18 @@ class LoginAttemptRow(Base):
     address: Mapped[str] = mapped_column(String(64), nullable=False)
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     succeeded: Mapped[bool] = mapped_column(Boolean, nullable=False)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser session (web pages). Only a hash of the cookie's token is stored, so
+    a copy of the database cannot be used to sign in; signing out deletes the row."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index(None, "username"), Index(None, "expires_at"))
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), nullable=False)
+    csrf_token: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

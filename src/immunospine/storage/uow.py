@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from immunospine.errors import StorageError
-from immunospine.storage.accounts import CareTeamRepo, LoginAttemptRepo, UserRepo
+from immunospine.storage.accounts import CareTeamRepo, LoginAttemptRepo, UserRepo, WebSessionRepo
 from immunospine.storage.engine import DEFAULT_BUSY_TIMEOUT_MS, make_engine
 from immunospine.storage.repositories import AuditRepo, ClinicQueries, PatientRepo, RecordRepo
 
@@ -37,6 +37,7 @@ class UnitOfWork:
         self.users = UserRepo(session)
         self.care_team = CareTeamRepo(session)
         self.login_attempts = LoginAttemptRepo(session)
+        self.web_sessions = WebSessionRepo(session)
 
 
 class Database:

@@ -1,0 +1,106 @@
+// immunospine pages: small progressive enhancement. Every page works without this file.
+// 1. Charts: <div class="chart" data-vega="ID"> with <script type="application/json" id="ID">
+//    holding a Vega spec (compiled on the server from the report's Vega-Lite spec).
+// 2. Live scores: <form data-live-calculator="NAME"> posts its answers to the open calculator
+//    route once every required field is filled and shows the score before saving.
+// 3. Follow-up questions: an element with data-show-if="FIELD=VALUE|VALUE" shows only when the
+//    radio button or select FIELD has one of those values.
+(function () {
+  "use strict";
+
+  function drawCharts() {
+    if (!window.vegaEmbed || !window.vegaInterpreter) return;
+    document.querySelectorAll("[data-vega]").forEach(function (el) {
+      var source = document.getElementById(el.getAttribute("data-vega"));
+      if (!source) return;
+      var spec = JSON.parse(source.textContent);
+      window.vegaEmbed(el, spec, {
+        mode: "vega", renderer: "svg", actions: false, ast: true,
+        expr: window.vegaInterpreter.expressionInterpreter,
+        tooltip: true
+      }).then(function () { el.setAttribute("data-drawn", "true"); })
+        .catch(function (err) { el.setAttribute("data-error", String(err)); });
+    });
+  }
+
+  function fieldValue(form, input) {
+    if (input.type === "radio") {
+      var checked = form.querySelector('input[name="' + input.name + '"]:checked');
+      return checked ? checked.value : "";
+    }
+    if (input.type === "checkbox") return input.checked ? "true" : "";
+    return input.value.trim();
+  }
+
+  function typed(input, raw) {
+    var kind = input.getAttribute("data-kind") || (input.type === "number" ? "number" : "string");
+    if (kind === "number") return Number(raw);
+    if (kind === "boolean") return raw === "true";
+    return raw;
+  }
+
+  function liveScore(form) {
+    var name = form.getAttribute("data-live-calculator");
+    var out = form.querySelector('[data-testid="score"]');
+    var cat = form.querySelector('[data-testid="category"]');
+    var note = form.querySelector("[data-live-note]");
+    var timer = null;
+    function update() {
+      var body = {}, complete = true, seen = {};
+      form.querySelectorAll("[data-input]").forEach(function (input) {
+        if (seen[input.name]) return;
+        seen[input.name] = true;
+        var raw = fieldValue(form, input);
+        if (raw === "") { if (input.hasAttribute("data-required")) complete = false; return; }
+        body[input.name] = typed(input, raw);
+      });
+      if (!complete) {
+        if (out) out.textContent = "–";
+        if (cat) cat.textContent = note ? note.getAttribute("data-live-note") : "";
+        return;
+      }
+      fetch("/api/v1/calculators/" + encodeURIComponent(name), {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+      }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
+        .then(function (pair) {
+          var ok = pair[0], j = pair[1];
+          if (ok) {
+            if (out) out.textContent = String(j.score);
+            if (cat) cat.textContent = j.category || "";
+          } else {
+            if (out) out.textContent = "–";
+            var p = (j.error && j.error.problems && j.error.problems[0]) || null;
+            if (cat) cat.textContent = p ? p.loc[p.loc.length - 1] + ": " + p.msg : (j.error ? j.error.message : "");
+          }
+        }).catch(function () {});
+    }
+    form.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(update, 150); });
+    form.addEventListener("change", update);
+    update();
+  }
+
+  function showIf() {
+    var rules = document.querySelectorAll("[data-show-if]");
+    if (!rules.length) return;
+    function apply() {
+      rules.forEach(function (el) {
+        var rule = el.getAttribute("data-show-if").split("=");
+        var allowed = rule[1].split("|");
+        var chosen = document.querySelector('[name="' + rule[0] + '"]:checked') ||
+          document.querySelector('select[name="' + rule[0] + '"]');
+        var value = chosen ? chosen.value : "";
+        var visible = allowed.indexOf(value) >= 0 || (value === "" && allowed.indexOf("") >= 0);
+        el.hidden = !visible;
+        el.querySelectorAll("input, select, textarea").forEach(function (i) { i.disabled = !visible; });
+      });
+    }
+    document.addEventListener("change", apply);
+    apply();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts();
+    document.querySelectorAll("form[data-live-calculator]").forEach(liveScore);
+    showIf();
+  });
+})();
