@@ -44,6 +44,7 @@ __all__ = [
     "LAB_TESTS",
     "activity_calculators",
     "gather_previsit",
+    "previsit_pdf_bytes",
     "write_previsit",
 ]
 
@@ -168,6 +169,16 @@ def _targets(db: Database, patient_id: str, actor: str) -> tuple[TargetCheck, ..
         )
         for s in tracking.treat_to_target(db, actor=actor, patient_id=patient_id)
     )
+
+
+def previsit_pdf_bytes(data: PrevisitData) -> bytes:
+    """The report as PDF bytes (charts included), for a download."""
+    from immunospine.reports import charts, previsit, previsit_pdf
+
+    previsit_pdf.preload()
+    svgs = previsit.chart_svgs(charts.all_charts(data))
+    content: bytes = previsit_pdf.render_previsit_pdf(data, svgs)
+    return content
 
 
 def write_previsit(data: PrevisitData, pdf: Path, html: Path | None = None) -> None:
