@@ -51,6 +51,15 @@
         if (seen[input.name]) return;
         seen[input.name] = true;
         var raw = fieldValue(form, input);
+        var dot = input.name.indexOf(".");
+        if (dot > 0) {  // an item of a list input: NAME.N (1-based); unanswered items are null
+          var base = input.name.slice(0, dot), at = parseInt(input.name.slice(dot + 1), 10) - 1;
+          body[base] = body[base] || [];
+          while (body[base].length <= at) body[base].push(null);
+          if (raw !== "") body[base][at] = typed(input, raw);
+          else if (input.hasAttribute("data-required")) complete = false;
+          return;
+        }
         if (raw === "") { if (input.hasAttribute("data-required")) complete = false; return; }
         body[input.name] = typed(input, raw);
       });

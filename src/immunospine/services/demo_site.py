@@ -1,0 +1,82 @@
+"""The demo web site of ``make run``: demo users on a seeded clinic, and their logins.
+
+Three users are made on a seeded demo clinic: an admin, a clinician whose care team holds every
+patient, and a patient user linked to the first patient off target (so their home has something
+to show). Passwords are random unless given (the browser tests give their own), are printed once
+by the face, and exist only in this synthetic database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from immunospine.services import accounts, tracking
+from immunospine.settings import Settings
+from immunospine.storage.uow import Database
+
+__all__ = ["DEMO_USERNAMES", "DemoLogin", "create_demo_users"]
+
+DEMO_USERNAMES: Mapping[str, str] = {
+    "admin": "demo-admin",
+    "clinician": "demo-clinician",
+    "patient": "demo-patient",
+}
+ACTOR = "demo-site"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    """One demo user: what to type on ``/login``, and what they see."""
+
+    role: str
+    username: str
+    password: str
+    patient_id: str | None = None
+
+
+def _patient_for_demo(db: Database) -> str:
+    """The first patient off target (else the first patient): the demo patient's record."""
+    statuses = tracking.off_target(db, actor=ACTOR)
+    off = [s.patient_id for s in statuses if s.status == "off_target"]
+    if off:
+        return off[0]
+    with db.transaction() as uow:
+        ids = uow.patients.ids()
+    if not ids:
+        from immunospine.errors import InputError
+
+        raise InputError.single(("patients",), "the database holds no patient to link", 0)
+    return str(ids[0])
+
+
+def create_demo_users(
+    db: Database,
+    *,
+    settings: Settings | None = None,
+    passwords: Mapping[str, str] | None = None,
+) -> list[DemoLogin]:
+    """Create the demo admin, clinician (every patient in the care team) and patient."""
+    chosen = dict(passwords or {})
+    patient_id = _patient_for_demo(db)
+    logins = []
+    for role, username in DEMO_USERNAMES.items():
+        password = chosen.get(role) or secrets.token_urlsafe(12)
+        accounts.add_user(
+            db,
+            username,
+            password,
+            role,
+            patient_id=patient_id if role == "patient" else None,
+            actor=ACTOR,
+            settings=settings,
+        )
+        logins.append(
+            DemoLogin(role, username, password, patient_id if role == "patient" else None)
+        )
+    with db.transaction() as uow:
+        every = uow.patients.ids()
+    for pid in every:
+        accounts.assign(db, DEMO_USERNAMES["clinician"], pid, actor=ACTOR)
+    return logins
