@@ -4,7 +4,8 @@
 person answers anything, so an unwritable folder never costs them their answers. An earlier
 summary is never replaced silently: the next free name is taken (``immunospine-summary-2.html``,
 ``-3`` …), unless ``overwrite`` is asked for. ``write_summary`` renders the ``Report`` (built by
-``reports.triage_summary.build_summary``) to HTML and PDF and writes both.
+``reports.triage_summary.build_summary``) to HTML and PDF and writes both; ``summary_pdf`` renders
+the PDF alone as bytes for a face that hands it over without a file (the web page's download).
 
 Errors name the field ``out_dir``; the command line maps it to its own option.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from immunospine.errors import InputError
 from immunospine.reports.model import Report
 
-__all__ = ["BASENAME", "SummaryTarget", "plan_summary", "write_summary"]
+__all__ = ["BASENAME", "SummaryTarget", "plan_summary", "summary_pdf", "write_summary"]
 
 BASENAME = "immunospine-summary"
 
@@ -109,3 +110,10 @@ def write_summary(report: Report, target: SummaryTarget) -> list[Path]:
     except OSError as exc:
         raise _problem(target.out_dir, f"cannot write the summary there ({exc.strerror})") from None
     return [path for path, _ in documents]
+
+
+def summary_pdf(report: Report) -> bytes:
+    """The summary as the bytes of its one-page PDF (nothing is written anywhere)."""
+    from immunospine.reports.pdf import render_pdf
+
+    return render_pdf(report)
