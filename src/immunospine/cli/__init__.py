@@ -55,8 +55,15 @@ COMMANDS: dict[str, Command] = {
     "serve": Command(
         ("serve",), "Serve the HTTP API (calculators, triage; docs at /api/docs) until stopped."
     ),
-    "patient": Command(("patient", "report"), "Add patients and follow their records."),
+    "patient": Command(
+        ("patient", "report", "treatment"), "Add patients and follow their records."
+    ),
     "visit": Command(("visit",), "Record clinic visits."),
+    "treatment": Command(
+        ("treatment",),
+        "Treatment options by disease and severity, from published guidelines: options to "
+        "discuss with your clinician, never a prescription.",
+    ),
     "demo": Command(
         ("demo", "demo_seed"),
         "Run the demo on synthetic data (what `make run` shows); `demo seed` fills a database.",
