@@ -1,0 +1,319 @@
+"""A cohort: within- versus between-person effects, and the two directions of pain ↔ inflammation.
+
+**Within and between** (``within_between``): a linear mixed model (statsmodels ``MixedLM``, REML)
+of daily ``pain_nrs`` on stress, sleep and exercise, each split into the person's own mean
+(between-person, centred on the cohort mean) and the day's deviation from it (within-person,
+person-mean centring), with a random intercept and random within-person slopes per person::
+
+    pain_ij = γ0 + Σ_f γw_f·(x_fij − x̄_fi) + Σ_f γb_f·(x̄_fi − x̄_f)
+              + u0_i + Σ_f u_fi·(x_fij − x̄_fi) + e_ij
+
+``γw`` answers "on a day when *this person* is more stressed than usual, how much more pain?",
+``γb`` "do *people* who are more stressed on average have more pain?" — they differ when
+something stable about people moves both. Exercise is per 10 minutes. The model's cost grows with
+the persons; above ``MIXED_MAX_PERSONS`` a seeded random sample of that many persons is fitted
+(the output says so). If the random-slopes model does not converge, a random-intercept model is
+fitted and reported as such.
+
+**Cross-lagged** (``riclpm``): a random-intercept cross-lagged panel model (Hamaker, Kuiper and
+Grasman 2015) with semopy, over ``waves`` visits per person: each measure = a stable person
+intercept (``RI``) + a within-person deviation; the deviations follow from one wave to the next::
+
+    wp_k = a_p·wp_{k−1} + c_ip·wi_{k−1} + e      (inflammation → later pain: c_ip)
+    wi_k = a_i·wi_{k−1} + c_pi·wp_{k−1} + e'     (pain → later inflammation: c_pi)
+
+with the lagged effects held equal across waves, same-wave innovations correlated, the two
+intercepts correlated with each other and not with the first wave. Pain is BASDAI (0–10) at the
+visit; inflammation is ln(1 + CRP mg/L) that day. Estimates are unstandardised, in those units.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from immunospine.analysis.series import PatientData
+
+__all__ = [
+    "COHORT_FACTORS",
+    "DEFAULT_WAVES",
+    "MIN_PERSONS_MIXED",
+    "MIN_PERSONS_RICLPM",
+    "MIXED_MAX_PERSONS",
+    "CohortData",
+    "analyze_cohort",
+    "riclpm",
+    "within_between",
+]
+
+COHORT_FACTORS = ("stress_nrs", "sleep_hours", "exercise_min")
+MIXED_MAX_PERSONS = 1500
+MIN_PERSONS_MIXED = 10
+MIN_DAYS_PER_PERSON = 14
+MIN_PERSONS_RICLPM = 50
+DEFAULT_WAVES = 4
+_PER = {"stress_nrs": "point", "sleep_hours": "hour", "exercise_min": "10 minutes"}
+
+
+@dataclass
+class CohortData:
+    """What the cohort analysis needs, gathered one patient at a time (``add``) so a large
+    cohort never holds every patient's full series at once."""
+
+    days: list[pd.DataFrame] = field(default_factory=list)
+    panel: list[pd.DataFrame] = field(default_factory=list)
+    patients: int = 0
+    waves: int = DEFAULT_WAVES
+
+    def add(self, data: PatientData) -> None:
+        self.patients += 1
+        daily = data.daily
+        if not daily.empty:
+            part = daily[["pain_nrs", *COHORT_FACTORS]].dropna()
+            if len(part) >= MIN_DAYS_PER_PERSON:
+                part = part.reset_index(drop=True)
+                part.insert(0, "person", self.patients)
+                self.days.append(part.astype({"person": np.int32}))
+        visits = data.visits
+        if not visits.empty:
+            both = visits[["basdai", "crp_mg_l"]].dropna()
+            if len(both) >= self.waves:
+                last = both.iloc[-self.waves :]
+                self.panel.append(
+                    pd.DataFrame(
+                        {
+                            "person": self.patients,
+                            "wave": np.arange(self.waves),
+                            "pain": last["basdai"].to_numpy(),
+                            "inflammation": np.log1p(last["crp_mg_l"].to_numpy()),
+                        }
+                    )
+                )
+
+    def daily_frame(self) -> pd.DataFrame:
+        if not self.days:
+            return pd.DataFrame(columns=["person", "pain_nrs", *COHORT_FACTORS])
+        return pd.concat(self.days, ignore_index=True)
+
+    def panel_frame(self) -> pd.DataFrame:
+        if not self.panel:
+            return pd.DataFrame(columns=["person", "wave", "pain", "inflammation"])
+        return pd.concat(self.panel, ignore_index=True)
+
+
+def analyze_cohort(
+    patients: Iterable[PatientData], *, waves: int = DEFAULT_WAVES, seed: int = 0
+) -> dict[str, Any]:
+    """The cohort analysis as JSON-ready values (names: see issue 11)."""
+    data = CohortData(waves=waves)
+    for p in patients:
+        data.add(p)
+    return cohort_result(data, seed=seed)
+
+
+def cohort_result(data: CohortData, *, seed: int = 0) -> dict[str, Any]:
+    """``analyze_cohort`` for data already gathered."""
+    wb = within_between(data.daily_frame(), seed=seed)
+    cl = riclpm(data.panel_frame())
+    missing = [m for m in (wb.get("not_enough_data"), cl.get("not_enough_data")) if m]
+    return {
+        "n_patients": data.patients,
+        "within_person": wb["within_person"],
+        "between_person": wb["between_person"],
+        "mixed_model": wb["model"],
+        "cross_lagged": cl["cross_lagged"],
+        "autoregressive": cl["autoregressive"],
+        "fit": cl["fit"],
+        "measures": {
+            "pain": "BASDAI (0–10) at the visit",
+            "inflammation": "ln(1 + CRP mg/L) at the visit",
+            "daily_factors": "stress_nrs per point, sleep_hours per hour, exercise_min per 10 "
+            "minutes; outcome pain_nrs (0–10)",
+        },
+        "not_enough_data": missing,
+        "note": "Associations in these records, not proof of cause: the cross-lagged model "
+        "separates stable differences between people from changes within a person and orders "
+        "them in time, but something unmeasured may still move both.",
+    }
+
+
+def _coef(estimate: float, se: float) -> dict[str, float]:
+    from scipy import stats
+
+    if not (math.isfinite(se) and se > 0):
+        return {"estimate": estimate, "ci_low": math.nan, "ci_high": math.nan, "p_value": math.nan}
+    z = estimate / se
+    return {
+        "estimate": estimate,
+        "ci_low": estimate - 1.959963984540054 * se,
+        "ci_high": estimate + 1.959963984540054 * se,
+        "p_value": float(2 * stats.norm.sf(abs(z))),
+    }
+
+
+def within_between(
+    frame: pd.DataFrame, *, max_persons: int = MIXED_MAX_PERSONS, seed: int = 0
+) -> dict[str, Any]:
+    """Within- and between-person effects on daily pain (see the module docstring).
+
+    ``frame``: ``person``, ``pain_nrs`` and ``COHORT_FACTORS`` (exercise in minutes), one row a
+    person-day; rows with a missing value are left out.
+    """
+    import statsmodels.api as sm
+
+    empty: dict[str, Any] = {"within_person": [], "between_person": [], "model": None}
+    frame = frame.dropna(subset=["pain_nrs", *COHORT_FACTORS])
+    counts = frame.groupby("person").size()
+    persons = counts[counts >= MIN_DAYS_PER_PERSON].index.to_numpy()
+    if len(persons) < MIN_PERSONS_MIXED:
+        return {
+            **empty,
+            "not_enough_data": {
+                "analysis": "within_between",
+                "reason": f"not enough data: {len(persons)} person(s) with at least "
+                f"{MIN_DAYS_PER_PERSON} complete diary days; at least {MIN_PERSONS_MIXED} "
+                "needed",
+            },
+        }
+    sampled = len(persons) > max_persons
+    if sampled:
+        persons = np.sort(np.random.default_rng(seed).choice(persons, max_persons, replace=False))
+    frame = frame[frame["person"].isin(persons)]
+    x = frame[list(COHORT_FACTORS)].to_numpy(dtype=float).copy()
+    x[:, COHORT_FACTORS.index("exercise_min")] /= 10.0
+    groups = frame["person"].to_numpy()
+    means = pd.DataFrame(x).groupby(groups).transform("mean").to_numpy()
+    within = x - means
+    between = means - means.mean(axis=0)
+    exog = np.column_stack([np.ones(len(x)), within, between])
+    y = frame["pain_nrs"].to_numpy(dtype=float)
+    k = len(COHORT_FACTORS)
+    random_slopes = True
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.MixedLM(
+                y, exog, groups=groups, exog_re=np.column_stack([np.ones(len(x)), within])
+            ).fit(method=["lbfgs"], reml=True)
+            converged = bool(fit.converged)
+        except (np.linalg.LinAlgError, ValueError):
+            converged = False
+        if not converged:
+            random_slopes = False
+            fit = sm.MixedLM(y, exog, groups=groups).fit(method=["lbfgs"], reml=True)
+            converged = bool(fit.converged)
+    params = np.asarray(fit.fe_params, dtype=float)
+    bse = np.asarray(fit.bse_fe, dtype=float)
+    slope_sd: list[float | None] = [None] * k
+    if random_slopes:
+        cov_re = np.asarray(fit.cov_re, dtype=float)
+        slope_sd = [float(math.sqrt(max(cov_re[i + 1, i + 1], 0.0))) for i in range(k)]
+    within_rows = [
+        {
+            "factor": f,
+            **_coef(float(params[1 + i]), float(bse[1 + i])),
+            "per": _PER[f],
+            "slope_sd": slope_sd[i],
+        }
+        for i, f in enumerate(COHORT_FACTORS)
+    ]
+    between_rows = [
+        {"factor": f, **_coef(float(params[1 + k + i]), float(bse[1 + k + i])), "per": _PER[f]}
+        for i, f in enumerate(COHORT_FACTORS)
+    ]
+    return {
+        "within_person": within_rows,
+        "between_person": between_rows,
+        "model": {
+            "method": "statsmodels MixedLM, REML; person-mean centring; random intercept"
+            + (
+                " and random within-person slopes"
+                if random_slopes
+                else " only (slopes model did not converge)"
+            ),
+            "n_persons": len(persons),
+            "n_days": len(y),
+            "sampled": sampled,
+            "max_persons": max_persons,
+            "converged": converged,
+        },
+    }
+
+
+def _riclpm_description(waves: int) -> str:
+    lines = [
+        "RIp =~ " + " + ".join(f"1*p{k}" for k in range(waves)),
+        "RIi =~ " + " + ".join(f"1*i{k}" for k in range(waves)),
+    ]
+    for k in range(waves):
+        lines += [f"wp{k} =~ 1*p{k}", f"wi{k} =~ 1*i{k}", f"p{k} ~~ 0*p{k}", f"i{k} ~~ 0*i{k}"]
+    for k in range(1, waves):
+        lines += [f"wp{k} ~ ap*wp{k - 1} + cip*wi{k - 1}", f"wi{k} ~ ai*wi{k - 1} + cpi*wp{k - 1}"]
+    lines += [f"wp{k} ~~ wi{k}" for k in range(waves)]
+    lines.append("RIp ~~ RIi")
+    for ri in ("RIp", "RIi"):
+        lines += [f"{ri} ~~ 0*wp0", f"{ri} ~~ 0*wi0"]
+    return "\n".join(lines)
+
+
+def riclpm(panel: pd.DataFrame) -> dict[str, Any]:
+    """The RI-CLPM over ``panel`` (``person``, ``wave`` 0…W−1, ``pain``, ``inflammation``);
+    persons without every wave are left out."""
+    import semopy
+    import semopy.stats as sstats
+
+    empty = {"cross_lagged": None, "autoregressive": None, "fit": None}
+    n, waves = 0, 0
+    if not panel.empty:
+        waves = int(panel["wave"].max()) + 1
+        wide = panel.pivot(index="person", columns="wave", values=["pain", "inflammation"])
+        wide.columns = [f"{'p' if c[0] == 'pain' else 'i'}{c[1]}" for c in wide.columns]
+        wide = wide.dropna()
+        n = len(wide)
+    if n < MIN_PERSONS_RICLPM or waves < 3:
+        return {
+            **empty,
+            "not_enough_data": {
+                "analysis": "cross_lagged",
+                "reason": f"not enough data: {n} person(s) with {waves or DEFAULT_WAVES} "
+                f"visits holding both BASDAI and CRP; at least {MIN_PERSONS_RICLPM} persons "
+                "and 3 waves needed",
+            },
+        }
+    model = semopy.Model(_riclpm_description(waves))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(wide)
+    table = model.inspect()
+    paths = table[table["op"] == "~"]
+
+    def path(lval: str, rval: str) -> dict[str, float]:
+        row = paths[(paths["lval"] == lval) & (paths["rval"] == rval)].iloc[0]
+        se = row["Std. Err"]
+        return _coef(float(row["Estimate"]), float(se) if se != "-" else math.nan)
+
+    chi2, chi2_p = sstats.calc_chi2(model)
+    dof = int(sstats.calc_dof(model))
+    rmsea = math.sqrt(max(float(chi2) - dof, 0.0) / (dof * (n - 1))) if dof > 0 else math.nan
+    return {
+        "cross_lagged": {
+            "pain_to_inflammation": path("wi1", "wp0"),
+            "inflammation_to_pain": path("wp1", "wi0"),
+        },
+        "autoregressive": {"pain": path("wp1", "wp0"), "inflammation": path("wi1", "wi0")},
+        "fit": {
+            "chi2": float(chi2),
+            "dof": dof,
+            "p_value": float(chi2_p),
+            "rmsea": rmsea,
+            "n_persons": n,
+            "n_waves": waves,
+            "estimator": "semopy, maximum likelihood (MLW); lagged effects equal across waves",
+        },
+    }
