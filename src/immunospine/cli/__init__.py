@@ -59,6 +59,11 @@ COMMANDS: dict[str, Command] = {
         ("patient", "report", "treatment"), "Add patients and follow their records."
     ),
     "visit": Command(("visit",), "Record clinic visits."),
+    "plan": Command(
+        ("plan",),
+        "The exercise, physiotherapy and stress-reduction programme: the week's plan, sessions "
+        "done or missed, what is due today, a calendar file.",
+    ),
     "treatment": Command(
         ("treatment",),
         "Treatment options by disease and severity, from published guidelines: options to "

@@ -137,7 +137,7 @@ def plan_for(
     flares = tracking.detect_flares(db, patient_id, actor=actor)
     done, missed = _sessions(interventions)
     start = opts.start or _monday(min((d.on for d in done), default=today))
-    week = opts.week or max(1, (today - start).days // 7 + 1)
+    week = opts.week if opts.week is not None else max(1, (today - start).days // 7 + 1)
     data, inputs = _request_data(patient, assessments, diary, today)
     data.update(
         programme_start=start.isoformat(),
@@ -149,7 +149,8 @@ def plan_for(
     )
     request = parse_request(data)
     plan = plan_week(request)
-    weeks = [plan_week(_week(request, k)) for k in range(1, week + 1)]
+    current = (today - start).days // 7 + 1  # adherence runs to the week of today
+    weeks = [plan_week(_week(request, k)) for k in range(1, current + 1)]
     inputs["programme_start"] = start.isoformat()
     inputs["flare_dates"] = data["flare_dates"]
     return PatientPlan(
@@ -255,7 +256,13 @@ def log_session(
     intervention's own fields under ``body``."""
     found = programme_catalogue.session(session)
     if missed and not (reason and reason.strip()):
-        raise InputError.single(("reason",), "is required for a missed session", reason)
+        raise InputError.single(
+            ("reason",),
+            "is required for a missed session",
+            reason,
+            code="missing",
+            has_value=reason is not None,
+        )
     if not missed and reason is not None:
         raise InputError.single(("reason",), "is given only for a missed session", reason)
     if missed and minutes is not None:
