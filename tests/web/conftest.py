@@ -23,6 +23,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ with warnings.catch_warnings():
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
-SECRET = "web-tests-secret-key-0123456789abcdef-0123"
+SECRET = "web-tests-secret-key-0123456789abcdef-0123"  # noqa: S105 - synthetic, tests only
 PASSWORDS = {
     "admin": "admin password 123",
     "clinician": "clinician password 123",
@@ -75,7 +76,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     db = database.open_database(url, settings)
     try:
         database.upgrade(db)
-        demo_clinic.seed_clinic(db, 8, 11, actor="web-tests", diary_days=120)
+        demo_clinic.seed_clinic(
+            db, 8, 11, actor="web-tests", diary_days=120, end=datetime.now().astimezone().date()
+        )
         made = demo_site.create_demo_users(db, settings=settings, passwords=PASSWORDS)
         with db.transaction() as uow:
             ids = tuple(uow.patients.ids())
@@ -154,7 +157,7 @@ def live_site(site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         **{f"IMMUNOSPINE_{k.upper()}": str(v) for k, v in CHEAP_ARGON2.items()},
     }
     log = (tmp_path_factory.mktemp("live-log") / "serve.log").open("w")
-    server = subprocess.Popen(  # noqa: S603
+    server = subprocess.Popen(
         [sys.executable, "-m", "immunospine", "serve", "--db", str(copy), "--port", str(port)],
         env=env,
         stdout=log,

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-__all__ = ["FORMS", "SCORE_MEANINGS", "Form", "FormItem", "Option", "form_inputs"]
+__all__ = [
+    "FORMS",
+    "SCORE_MEANINGS",
+    "VISIT_FORMS",
+    "Form",
+    "FormItem",
+    "Option",
+    "form_inputs",
+    "visit_inputs",
+]
 
 Kind = Literal["nrs", "choice", "boolean"]
 
@@ -313,3 +322,79 @@ SCORE_MEANINGS: Mapping[str, str] = {
     "haq_di": "From 0 (no difficulty) to 3 (unable to do everyday tasks).",
 }
 """What a score means, in plain words, for the patient's home page."""
+
+
+def _joints(field: str, prompt: str) -> FormItem:
+    return FormItem(field, prompt, "nrs", "0", "28", integer=True)
+
+
+VISIT_FORMS: Mapping[str, Form] = {
+    f.calculator: f
+    for f in (
+        Form(
+            "asdas_crp",
+            "ASDAS-CRP",
+            "The patient's four answers (past week, 0–10); CRP from the labs above.",
+            FORMS["asdas_crp"].items,
+            needs_crp=True,
+        ),
+        Form(
+            "basdai",
+            "BASDAI",
+            "The patient's six answers (past week, 0–10).",
+            FORMS["basdai"].items,
+        ),
+        Form(
+            "basfi", "BASFI", "The patient's ten answers (past week, 0–10).", FORMS["basfi"].items
+        ),
+        Form(
+            "das28_crp",
+            "DAS28-CRP",
+            "Joint counts of 28 joints, the patient's global health (0–100); CRP from the labs.",
+            (
+                _joints("tender_joints_28", "Tender joints (of 28)"),
+                _joints("swollen_joints_28", "Swollen joints (of 28)"),
+                FormItem(
+                    "patient_global_health",
+                    "Patient's global health",
+                    "nrs",
+                    "very well",
+                    "very poorly (0–100)",
+                    integer=False,
+                ),
+            ),
+            needs_crp=True,
+        ),
+        Form(
+            "cdai",
+            "CDAI",
+            "Joint counts and the two global assessments (0–10).",
+            (
+                _joints("tender_joints_28", "Tender joints (of 28)"),
+                _joints("swollen_joints_28", "Swollen joints (of 28)"),
+                _nrs("patient_global", "Patient global assessment", "very well", "very poorly"),
+                _nrs("evaluator_global", "Evaluator global assessment", "very well", "very poorly"),
+            ),
+        ),
+    )
+}
+"""The instruments of the clinician's visit page. Fields are named ``CALCULATOR.INPUT``
+(``basdai.q1``) because two instruments share input names (BASDAI and BASFI both have ``q1``);
+lab values are entered once (``crp_mg_l``, ``esr_mm_h``) and fill every score that needs them."""
+
+
+def visit_inputs(
+    answers: Mapping[str, str],
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[str]]]:
+    """The instruments the clinician started filling (any field given) with their inputs, and
+    each one's unanswered fields (``CALCULATOR.INPUT`` form names)."""
+    filled: dict[str, dict[str, Any]] = {}
+    missing: dict[str, list[str]] = {}
+    for name, form in VISIT_FORMS.items():
+        prefixed = {i.field: answers.get(f"{name}.{i.field}", "") for i in form.items}
+        if not any(v.strip() for v in prefixed.values()):
+            continue
+        inputs, gaps = form_inputs(form, prefixed)
+        filled[name] = inputs
+        missing[name] = [f"{name}.{g}" for g in gaps]
+    return filled, missing

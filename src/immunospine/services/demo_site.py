@@ -37,9 +37,16 @@ class DemoLogin:
 
 
 def _patient_for_demo(db: Database) -> str:
-    """The first patient off target (else the first patient): the demo patient's record."""
+    """The first patient off target on ASDAS (else on any target, else the first patient): the
+    demo patient's record, so their pages and the clinician's have something to show."""
     statuses = tracking.off_target(db, actor=ACTOR)
     off = [s.patient_id for s in statuses if s.status == "off_target"]
+    on_asdas = [
+        s.patient_id
+        for s in statuses
+        if s.status == "off_target" and (s.calculator or "").startswith("asdas")
+    ]
+    off = on_asdas + off
     if off:
         return off[0]
     with db.transaction() as uow:

@@ -39,43 +39,57 @@
     return raw;
   }
 
-  function liveScore(form) {
-    var name = form.getAttribute("data-live-calculator");
-    var out = form.querySelector('[data-testid="score"]');
-    var cat = form.querySelector('[data-testid="category"]');
-    var note = form.querySelector("[data-live-note]");
+  // A live score for a <form> or a <fieldset> marked data-live-calculator: its [data-input]
+  // fields (named by data-name when the form name carries a prefix, e.g. basdai.q1), plus the
+  // inputs whose ids data-include lists (a lab value entered once for several scores).
+  function liveScore(box) {
+    var name = box.getAttribute("data-live-calculator");
+    var out = box.querySelector('[data-testid="score"]');
+    var cat = box.querySelector('[data-testid="category"]');
+    var note = box.querySelector("[data-live-note]");
+    var form = box.closest("form") || box;
+    var extra = (box.getAttribute("data-include") || "").split(" ").filter(Boolean);
     var timer = null;
+    function inputs() {
+      var list = Array.prototype.slice.call(box.querySelectorAll("[data-input]"));
+      extra.forEach(function (id) { var el = document.getElementById(id); if (el) list.push(el); });
+      return list;
+    }
     function update() {
-      var body = {}, complete = true, seen = {};
-      form.querySelectorAll("[data-input]").forEach(function (input) {
+      var body = {}, complete = true, seen = {}, any = false;
+      inputs().forEach(function (input) {
+        var key = input.getAttribute("data-name") || input.name;
         if (seen[input.name]) return;
         seen[input.name] = true;
         var raw = fieldValue(form, input);
-        var dot = input.name.indexOf(".");
+        var required = input.hasAttribute("data-required") || extra.indexOf(input.id) >= 0;
+        if (raw !== "" && extra.indexOf(input.id) < 0) any = true;
+        var dot = key.indexOf(".");
         if (dot > 0) {  // an item of a list input: NAME.N (1-based); unanswered items are null
-          var base = input.name.slice(0, dot), at = parseInt(input.name.slice(dot + 1), 10) - 1;
+          var base = key.slice(0, dot), at = parseInt(key.slice(dot + 1), 10) - 1;
           body[base] = body[base] || [];
           while (body[base].length <= at) body[base].push(null);
           if (raw !== "") body[base][at] = typed(input, raw);
-          else if (input.hasAttribute("data-required")) complete = false;
+          else if (required) complete = false;
           return;
         }
-        if (raw === "") { if (input.hasAttribute("data-required")) complete = false; return; }
-        body[input.name] = typed(input, raw);
+        if (raw === "") { if (required) complete = false; return; }
+        body[key] = typed(input, raw);
       });
       if (!complete) {
         if (out) out.textContent = "–";
         if (cat) cat.textContent = note ? note.getAttribute("data-live-note") : "";
         return;
       }
+      if (!any) return;
       fetch("/api/v1/calculators/" + encodeURIComponent(name), {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
       }).then(function (r) { return r.json().then(function (j) { return [r.ok, j]; }); })
         .then(function (pair) {
           var ok = pair[0], j = pair[1];
           if (ok) {
-            if (out) out.textContent = String(j.score);
-            if (cat) cat.textContent = j.category || "";
+            if (out) out.textContent = String(Math.round(j.score * 100) / 100);
+            if (cat) cat.textContent = (j.category || "").replace(/_/g, " ");
           } else {
             if (out) out.textContent = "–";
             var p = (j.error && j.error.problems && j.error.problems[0]) || null;
@@ -109,7 +123,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     drawCharts();
-    document.querySelectorAll("form[data-live-calculator]").forEach(liveScore);
+    document.querySelectorAll("[data-live-calculator]").forEach(liveScore);
     showIf();
   });
 })();
