@@ -33,7 +33,9 @@ def test_basdai_saved_is_scored_on_the_server(pages, site: Site) -> None:
     )
     assert saved.status_code == 303 and saved.headers["location"] == "/me?saved=basdai"
     home = client.get("/me").text
-    card = re.search(r'data-testid="latest-basdai".*?data-testid="latest-score">([^<]+)<', home, re.S)
+    card = re.search(
+        r'data-testid="latest-basdai".*?data-testid="latest-score">([^<]+)<', home, re.S
+    )
     assert card and card.group(1) == "5.20"  # (2+10+7+1+(9+3)/2)/5, Garrett 1994 worked example
 
 

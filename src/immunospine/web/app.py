@@ -47,7 +47,14 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 def add_pages(app: FastAPI) -> None:
     """Register the pages (web-contract.md "Pages") on ``app``."""
-    from immunospine.web import pages_auth, pages_check, pages_clinic, pages_patient, pages_triage
+    from immunospine.web import (
+        pages_admin,
+        pages_auth,
+        pages_check,
+        pages_clinic,
+        pages_patient,
+        pages_triage,
+    )
 
     environment().globals["NOT_A_DIAGNOSIS"] = NOT_A_DIAGNOSIS
     app.mount(
@@ -58,6 +65,7 @@ def add_pages(app: FastAPI) -> None:
     app.include_router(pages_auth.router)
     app.include_router(pages_patient.router)
     app.include_router(pages_clinic.router)
+    app.include_router(pages_admin.router)
     app.include_router(pages_check.router)
     app.include_router(pages_triage.router)
 
