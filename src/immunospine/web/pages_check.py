@@ -209,7 +209,10 @@ def _blocks(section: Section) -> list[dict[str, Any]]:
                 (b.label, block.right_label if b.value > 0 else block.left_label, b.note)
                 for b in block.bars
             ]
-            out.append({"kind": "bars", "caption": block.caption, "rows": rows})
+            caption = _(
+                "How much each answer raised or lowered the chance (it multiplies the odds)"
+            )
+            out.append({"kind": "bars", "caption": caption, "rows": rows})
     return out
 
 
