@@ -21,6 +21,7 @@ from immunospine.api.envelope import envelope, from_error
 from immunospine.api.guards import BodyGuard, CatchAll, SecurityHeaders
 from immunospine.api.open_routes import add_open_routes, calculator_paths
 from immunospine.api.openapi import install_openapi
+from immunospine.api.plan_routes import add_plan_routes
 from immunospine.api.record_routes import add_record_routes
 from immunospine.api.treatment_routes import add_treatment_routes
 from immunospine.errors import ImmunospineError, InputError
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     add_docs(app)
     install_openapi(app, description=DESCRIPTION, body_models=_body_models, finish=calculator_paths)
     add_record_routes(app)  # and the token route; after install_openapi (adds body schemas)
+    add_plan_routes(app)
     add_treatment_routes(app)  # after install_openapi (adds the state's schema)
     add_pages(app)
     app.add_middleware(

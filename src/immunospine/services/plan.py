@@ -35,7 +35,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from immunospine.errors import InputError, NotFound
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from immunospine.errors import FieldProblem, InputError, NotFound
 from immunospine.knowledge.programme import catalogue as programme_catalogue
 from immunospine.knowledge.programme.adherence import Adherence, adherence
 from immunospine.knowledge.programme.planner import WeeklyPlan, plan_week
@@ -56,8 +58,10 @@ __all__ = [
     "MISSED",
     "Options",
     "PatientPlan",
+    "SessionLog",
     "is_missed",
     "log_session",
+    "log_session_json",
     "plan_for",
     "plan_ics",
     "session_ids",
@@ -357,3 +361,45 @@ def plan_ics(result: PatientPlan, *, stamp: datetime | None = None) -> str:
     start = result.plan.week_start.isoformat()
     name = f"immunospine programme, week {result.plan.week} from {start}"
     return icalendar.calendar(events, stamp=moment, name=name)
+
+
+class SessionLog(BaseModel):
+    """A programme session done (or missed, with the reason), as a JSON body."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    session: str = Field(description="session id of the programme catalogue")
+    on: date = Field(strict=False, description="the day, YYYY-MM-DD")
+    minutes: int | None = Field(default=None, description="minutes, 1–1440 (not when missed)")
+    missed: bool = False
+    reason: str | None = Field(default=None, description="why it was missed, 1–200 characters")
+
+
+def log_session_json(
+    db: Database, patient_id: str, body: str | bytes, *, actor: str
+) -> dict[str, Any]:
+    """``log_session`` from a JSON body (``SessionLog``); every problem located under ``body``."""
+    data = record_entries.body_object(body)
+    try:
+        entry = SessionLog.model_validate_json(json.dumps(data))
+    except ValidationError as exc:
+        raise InputError.from_validation(exc, model=SessionLog, prefix=("body",)) from None
+    try:
+        return log_session(
+            db,
+            patient_id,
+            entry.session,
+            actor=actor,
+            on=entry.on,
+            minutes=entry.minutes,
+            missed=entry.missed,
+            reason=entry.reason,
+        )
+    except InputError as exc:
+        problems = tuple(
+            p
+            if p.loc[:1] == ("body",)
+            else FieldProblem(("body", *p.loc), p.msg, p.code, p.value, p.has_value)
+            for p in exc.problems
+        )
+        raise InputError.from_problems(problems) from None
