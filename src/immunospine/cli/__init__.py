@@ -76,6 +76,11 @@ COMMANDS: dict[str, Command] = {
     "fhir": Command(("fhir",), "Export and import FHIR R4 Bundles."),
     "csv": Command(("csv_io",), "Export and import records as CSV (docs/reference/csv-format.md)."),
     "user": Command(("user",), "Add user accounts and put patients in clinicians' care teams."),
+    "analyze": Command(
+        ("analyze",),
+        "What moved with the pain: lagged associations, discordance and treatment changes for "
+        "one patient; within/between-person effects and pain ↔ inflammation for a cohort.",
+    ),
     "cohort": Command(
         ("cohort", "cohort_screen"),
         "Population case-finding over OMOP CDM data: synthetic data, screening, evaluation. How "
