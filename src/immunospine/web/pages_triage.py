@@ -38,6 +38,12 @@ __all__ = ["FIELDS", "TriageField", "case_of", "router"]
 
 router = APIRouter(include_in_schema=False)
 
+
+def N_(message: str) -> str:  # noqa: N802 - Babel's keyword for "extract, translate when shown"
+    """Mark ``message`` for the catalogue; the template translates it when the page is shown."""
+    return message
+
+
 Kind = Literal["integer", "number", "boolean", "sex"]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
@@ -59,11 +65,11 @@ class TriageField:
 
 
 _PATIENT, _FLAGS, _PAIN, _FINDINGS, _OTHER = (
-    "Patient",
-    "Red flags",
-    "Back pain",
-    "Findings (axSpA probability)",
-    "Other findings",
+    N_("Patient"),
+    N_("Red flags"),
+    N_("Back pain"),
+    N_("Findings (axSpA probability)"),
+    N_("Other findings"),
 )
 _QUESTION_LABELS = {".".join(q.field): q.label for q in QUESTIONS if q.field}
 _RED_FLAGS = (
@@ -98,49 +104,59 @@ def _cap(text: str) -> str:
 
 
 FIELDS: tuple[TriageField, ...] = (
-    TriageField("age", "Age", "integer", _PATIENT, "years, 0–120 (required)"),
-    TriageField("sex", "Sex", "sex", _PATIENT),
+    TriageField("age", N_("Age"), "integer", _PATIENT, N_("years, 0–120 (required)")),
+    TriageField("sex", N_("Sex"), "sex", _PATIENT),
     TriageField(
         "pretest_probability",
-        "Pre-test probability of axSpA",
+        N_("Pre-test probability of axSpA"),
         "number",
         _PATIENT,
-        "0–1; empty: 0.05 (chronic back pain in primary care)",
+        N_("0–1; empty: 0.05 (chronic back pain in primary care)"),
     ),
     *(
         TriageField(f"red_flags.{n}", _cap(wording.flag_label(n)), "boolean", _FLAGS)
         for n in _RED_FLAGS
     ),
     TriageField(
-        "back_pain.duration_months", "Back pain has lasted", "number", _PAIN, "months, 0–1440"
+        "back_pain.duration_months",
+        N_("Back pain has lasted"),
+        "number",
+        _PAIN,
+        N_("months, 0–1440"),
     ),
     TriageField(
-        "back_pain.age_at_onset", "Age when the pain started", "number", _PAIN, "years, 0–120"
+        "back_pain.age_at_onset",
+        N_("Age when the pain started"),
+        "number",
+        _PAIN,
+        N_("years, 0–120"),
     ),
     TriageField(
         "back_pain.morning_stiffness_minutes",
-        "Morning stiffness lasts",
+        N_("Morning stiffness lasts"),
         "number",
         _PAIN,
-        "minutes, 0–1440 (0 = none)",
+        N_("minutes, 0–1440 (0 = none)"),
     ),
     *(
         TriageField(f"back_pain.{n}", _QUESTION_LABELS[f"back_pain.{n}"], "boolean", _PAIN)
         for n in _PAIN_ITEMS
     ),
-    TriageField("back_pain.neck_pain", "Neck pain or stiffness", "boolean", _PAIN),
+    TriageField("back_pain.neck_pain", N_("Neck pain or stiffness"), "boolean", _PAIN),
     *(
         TriageField(
             f"findings.{n}",
             wording.finding_words(n, None),
             "boolean",
             _FINDINGS,
-            "empty: taken from the ASAS checklist" if n == "inflammatory_back_pain" else "",
+            N_("empty: taken from the ASAS checklist") if n == "inflammatory_back_pain" else "",
         )
         for n in _FINDINGS_ITEMS
     ),
-    TriageField("radiographic_sacroiliitis", "Sacroiliitis on X-ray (definite)", "boolean", _OTHER),
-    TriageField("widespread_pain", "Pain in many body regions", "boolean", _OTHER),
+    TriageField(
+        "radiographic_sacroiliitis", N_("Sacroiliitis on X-ray (definite)"), "boolean", _OTHER
+    ),
+    TriageField("widespread_pain", N_("Pain in many body regions"), "boolean", _OTHER),
 )
 _BY_NAME = {f.name: f for f in FIELDS}
 
