@@ -63,7 +63,7 @@ def test_check_and_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert docsgen.main(["--check", "--root", str(tmp_path)]) == 1
     capsys.readouterr()
     assert docsgen.main([]) == 0
-    assert capsys.readouterr().out == docsgen.render_calculators() + docsgen.render_cli()
+    assert capsys.readouterr().out == "".join(render() for render in docsgen._TARGETS.values())
 
 
 def test_cli_reference_is_current_and_lists_every_command() -> None:

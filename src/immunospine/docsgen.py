@@ -1,6 +1,6 @@
 """Reference docs generated from the registry and the CLI, so they cannot drift from the code.
 
-    python -m immunospine.docsgen --write   # regenerate docs/reference/{calculators,cli}.md
+    python -m immunospine.docsgen --write   # regenerate docs/reference/{calculators,cli,…}.md
     python -m immunospine.docsgen --check   # exit 1 when the file on disk differs
     python -m immunospine.docsgen           # print the generated text
 
@@ -22,9 +22,18 @@ from pathlib import Path
 from typing import Any
 
 from immunospine.knowledge import catalogue
+from immunospine.reports.programme_doc import render_programme
 from immunospine.services.calculators import describe
 
-__all__ = ["CALCULATORS_MD", "CLI_MD", "main", "render_calculators", "render_cli"]
+__all__ = [
+    "CALCULATORS_MD",
+    "CLI_MD",
+    "TREATMENT_MD",
+    "main",
+    "render_calculators",
+    "render_cli",
+    "render_treatment",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 CALCULATORS_MD = Path("docs/reference/calculators.md")
@@ -245,7 +254,94 @@ def render_cli() -> str:
 
 
 CLI_MD = Path("docs/reference/cli.md")
-_TARGETS = {CALCULATORS_MD: render_calculators, CLI_MD: render_cli}
+TREATMENT_MD = Path("docs/reference/treatment.md")
+_VERDICT_WORDS = {
+    "recommended": "recommended",
+    "consider": "consider",
+    "not_recommended": "advised against",
+}
+
+
+def render_treatment() -> str:
+    """The whole of ``docs/reference/treatment.md``: the state, the answer and every pathway
+    step of every guideline with its citation and verification status."""
+    from immunospine.knowledge.treatment import PATHWAYS, TreatmentState, guidelines
+
+    schema = TreatmentState.model_json_schema()
+    out = [
+        "# Treatment options reference",
+        "",
+        f"<!-- Generated from knowledge/treatment/data/*.toml by `{_REGENERATE}`. Do not edit. -->",
+        "",
+        "`immunospine treatment options --input FILE`, `immunospine patient options ID`, "
+        "`POST /api/v1/treatment/options` and `GET /api/v1/patients/{id}/options` show where a "
+        "person stands on their guideline pathway: options to discuss with the clinician, never "
+        "a prescription. Each option is *recommended*, *consider*, *not_recommended* (the "
+        "guideline advises against it) or *indeterminate* (it depends on inputs not given, "
+        "listed in `missing`). Steps marked **not checked** were written from memory and have "
+        "not been confirmed in a public source.",
+        "",
+        "## The state (input)",
+        "",
+        "Every field but `diagnosis` may be `null` or left out: unknown, never read as no or "
+        "zero. An empty list means none.",
+        "",
+        "| field | type | meaning |",
+        "|---|---|---|",
+    ]
+    for name, prop in schema["properties"].items():
+        kind, _ = _type(_resolve(prop, schema))
+        out.append(f"| `{name}` | {_cell(kind)} | {_cell(prop.get('description', ''))} |")
+    for sub in ("CurrentTherapy", "PastTherapy"):
+        fields = ", ".join(f"`{n}`" for n in schema["$defs"][sub]["properties"])
+        out.append(f"\n`{sub}`: {fields}.")
+    out += [
+        "",
+        "## The answer",
+        "",
+        "`pathway`; `options` (each `id`, `kind`, `drug_classes`, `verdict`, `recommendation`, "
+        "`because`, `missing`, `who_decides`, and `wording`, `guideline`, `verified`); "
+        "`would_change` (each `option`, `recommendation`, `when`): what would open an option "
+        "not shown now; `reassess_after_weeks`; `target`; `citation`; `missing` (every input "
+        "some option waits for); `disclaimer`.",
+        "",
+        "## Pathways",
+        "",
+        "| diagnosis | pathway function |",
+        "|---|---|",
+    ]
+    out += [f"| `{d}` | `{f.__module__}.{f.__name__}` |" for d, f in PATHWAYS.items()]
+    unchecked = []
+    for g in guidelines():
+        info = g.guideline
+        status = "checked" if info.verified else "**not checked**"
+        doi = f" [doi:{info.doi}](https://doi.org/{info.doi})" if info.doi else ""
+        out += [
+            "",
+            f"## {info.short}: {info.title}",
+            "",
+            f"{info.citation}.{doi} Citation {status}: {_cell(info.source)}.",
+            "",
+            "| rec. | step | when its conditions hold | conditions | what it says (our words) "
+            "| who decides | status |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for s in g.step:
+            state = "checked" if s.verified else "**not checked**"
+            if not s.verified:
+                unchecked.append(f"- {g.label(s)} `{s.id}`: {_cell(s.source)}")
+            out.append(
+                f"| {_cell(s.number)} | `{s.id}` | {_VERDICT_WORDS[s.strength]} | "
+                f"{_cell(s.conditions)} | {_cell(s.wording)} | {_cell(s.who_decides)} | "
+                f"{state}: {_cell(s.source)} |"
+            )
+    out += ["", "## Not yet checked", "", f"{len(unchecked)} steps:", "", *unchecked]
+    return "\n".join(out) + "\n"
+
+
+_TARGETS = {CALCULATORS_MD: render_calculators, CLI_MD: render_cli, TREATMENT_MD: render_treatment}
+PROGRAMME_MD = Path("docs/reference/programme.md")
+_TARGETS[PROGRAMME_MD] = render_programme
 
 
 def main(argv: list[str] | None = None) -> int:
