@@ -22,7 +22,7 @@ def test_every_step_with_its_citation_and_status() -> None:
             row = next(
                 line
                 for line in text.splitlines()
-                if f"| `{s.id}` |" in line and s.wording[:30] in line
+                if f"(`{s.id}`) |" in line and s.wording[:30] in line
             )
             assert ("**not checked**" in row) != s.verified
     assert docsgen.TREATMENT_MD in docsgen._TARGETS

@@ -300,7 +300,7 @@ def render_treatment() -> str:
         "## The answer",
         "",
         "`pathway`; `options` (each `id`, `kind`, `drug_classes`, `verdict`, `recommendation`, "
-        "`because`, `missing`, `who_decides`, and `wording`, `guideline`, `verified`); "
+        "`because`, `missing`, `who_decides`, and `label`, `wording`, `guideline`, `verified`); "
         "`would_change` (each `option`, `recommendation`, `when`): what would open an option "
         "not shown now; `reassess_after_weeks`; `target`; `citation`; `missing` (every input "
         "some option waits for); `disclaimer`.",
@@ -331,7 +331,8 @@ def render_treatment() -> str:
             if not s.verified:
                 unchecked.append(f"- {g.label(s)} `{s.id}`: {_cell(s.source)}")
             out.append(
-                f"| {_cell(s.number)} | `{s.id}` | {_VERDICT_WORDS[s.strength]} | "
+                f"| {_cell(s.number)} | {_cell(s.label)} (`{s.id}`) | "
+                f"{_VERDICT_WORDS[s.strength]} | "
                 f"{_cell(s.conditions)} | {_cell(s.wording)} | {_cell(s.who_decides)} | "
                 f"{state}: {_cell(s.source)} |"
             )

@@ -44,7 +44,7 @@ def render_options_text(answer: dict[str, Any], *, patient_id: str | None = None
         for o in group:
             mark = "" if o["verified"] else " *"
             unchecked = unchecked or not o["verified"]
-            lines.append(f"  - {o['wording']} [{o['recommendation']}{mark}]")
+            lines.append(f"  - {o['label']} [{o['recommendation']}{mark}]: {o['wording']}")
             if o["because"]:
                 lines.append(f"      why: {'; '.join(o['because'])}")
             if o["missing"]:

@@ -3,8 +3,8 @@
 JSON names are a contract (issue 12): ``pathway``, ``options`` (each ``id``, ``kind``,
 ``drug_classes``, ``verdict``, ``recommendation``, ``because``, ``missing``, ``who_decides``),
 ``reassess_after_weeks``, ``target``, ``citation``, ``disclaimer``. Extra names are added, never
-renamed: ``would_change`` (what would open or change an option), and per option ``wording``,
-``guideline`` and ``verified``.
+renamed: ``would_change`` (what would open or change an option), and per option ``label``,
+``wording``, ``guideline`` and ``verified``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Option:
     """One option on the pathway, with the recommendation behind it and why it shows."""
 
     id: str
+    label: str
     kind: str
     drug_classes: tuple[str, ...]
     verdict: OptionVerdict
@@ -46,6 +47,7 @@ class Option:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "label": self.label,
             "kind": self.kind,
             "drug_classes": list(self.drug_classes),
             "verdict": self.verdict,
@@ -136,6 +138,7 @@ class Builder:
         self.options.append(
             Option(
                 id=s.id,
+                label=s.label,
                 kind=s.kind,
                 drug_classes=s.drug_classes if drug_classes is None else drug_classes,
                 verdict=chosen,

@@ -42,6 +42,7 @@ class Step(_Strict):
     """One recommendation (or part of one) as a pathway step."""
 
     id: str
+    label: str
     number: str
     strength: Strength
     kind: Kind
