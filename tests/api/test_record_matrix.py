@@ -109,6 +109,7 @@ ROUTES: dict[str, tuple[str, str, Body, tuple[int, ...]]] = {
         READ_A,
     ),
     "flares": ("GET", "/api/v1/patients/{A}/flares", _none, READ_A),
+    "analysis": ("GET", "/api/v1/patients/{A}/analysis?max_lag=1", _none, READ_A),
     "due": ("GET", "/api/v1/patients/{A}/due", _none, READ_A),
     "fhir export": ("GET", "/api/v1/patients/{A}/fhir", _none, READ_A),
     "fhir import": ("POST", "/api/v1/fhir", _bundle, (401, 403, 403, 201, 201, 201)),

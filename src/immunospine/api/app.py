@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from immunospine.api.analysis_routes import add_analysis_routes
 from immunospine.api.docs import add_docs
 from immunospine.api.envelope import envelope, from_error
 from immunospine.api.guards import BodyGuard, CatchAll, SecurityHeaders
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     install_openapi(app, description=DESCRIPTION, body_models=_body_models, finish=calculator_paths)
     add_record_routes(app)  # and the token route; after install_openapi (adds body schemas)
     add_plan_routes(app)
+    add_analysis_routes(app)
     add_treatment_routes(app)  # after install_openapi (adds the state's schema)
     add_pages(app)
     app.add_middleware(
