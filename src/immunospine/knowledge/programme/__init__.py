@@ -6,9 +6,10 @@
   field, the value and the allowed range;
 - ``planner``: ``plan_week`` — one week's plan growing toward the physical-activity dose, eased
   during a flare, explained in sentences; an open red flag gives the red-flag advice, no plan;
+- ``sessions``: one week's sessions on days (``WeekBuilder``, ``PlannedSession``);
 - ``adherence``: sessions done vs planned, streaks, reasons for missed sessions.
 
 Decision support: the plan is something to discuss with the physiotherapist or clinician.
 """
 
-__all__ = ["adherence", "catalogue", "planner", "request"]
+__all__ = ["adherence", "catalogue", "planner", "request", "sessions"]
