@@ -11,6 +11,8 @@ one time axis (the report's period) and one plot width, so they line up on the p
 - ``crp_chart``: CRP (mg/L) with the upper limit of normal, the same bands and flares.
 - ``diary_chart``: the diary's pain, morning stiffness, sleep and stress, averaged per day, week
   or month depending on the period's length (``diary_period``), so ten years stay readable.
+- ``associations_chart``: "what moved with your pain" — from the analysis result
+  (``immunospine analyze patient --json``), not from ``PrevisitData``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ __all__ = [
     "DiaryPeriod",
     "activity_chart",
     "all_charts",
+    "associations_chart",
     "calculator_label",
     "crp_chart",
     "diary_chart",
@@ -405,3 +408,101 @@ CHARTS: Mapping[str, Callable[[PrevisitData], dict[str, Any]]] = {
 def all_charts(data: PrevisitData) -> dict[str, dict[str, Any]]:
     """Every chart's specification, by name."""
     return {name: chart(data) for name, chart in CHARTS.items()}
+
+
+_FACTOR_WORDS = {
+    "stress_nrs": "Stress +1 point",
+    "sleep_hours": "Sleep +1 hour",
+    "sleep_quality_nrs": "Sleep quality +1 point",
+    "exercise_min": "Exercise +10 min",
+    "stress_reduction_min": "Stress reduction +10 min",
+    "crp_mg_l": "CRP +1 mg/L",
+}
+_LAG_WORDS = {0: "same day", 1: "day before"}
+
+
+def associations_chart(analysis: Mapping[str, Any], *, outcome: str = "pain_nrs") -> dict[str, Any]:
+    """ "What moved with your pain": for each factor, the lag with the smallest q value, as a point
+    (the estimate, points of pain per step of the factor) with its 95 % CI; clear associations
+    (q < 0.05) dark, the others grey; a line at zero. ``analysis`` is the single-person
+    analysis (``analyze patient --json``); no rows gives a chart that says so."""
+    best: dict[str, Mapping[str, Any]] = {}
+    for row in analysis.get("associations", ()):
+        if row["outcome"] != outcome or row.get("q_value") is None:
+            continue
+        old = best.get(row["factor"])
+        if old is None or row["q_value"] < old["q_value"]:
+            best[row["factor"]] = row
+    values = [
+        {
+            "label": f"{_FACTOR_WORDS.get(f, f)}, "
+            + (
+                "same week"  # a CRP result stands for its week (analysis.person)
+                if f == "crp_mg_l"
+                else _LAG_WORDS.get(r["lag_days"], f"{r['lag_days']} days before")
+            ),
+            "estimate": r["estimate"],
+            "low": r["ci_low"],
+            "high": r["ci_high"],
+            "q": r["q_value"],
+            "clear": "clear (q < 0.05)" if r["q_value"] < 0.05 else "uncertain",
+        }
+        for f, r in best.items()
+    ]
+    order = [v["label"] for v in sorted(values, key=lambda v: v["q"])]
+    y = {"field": "label", "type": "nominal", "title": None, "sort": order}
+    colour = {
+        "field": "clear",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": ["clear (q < 0.05)", "uncertain"], "range": ["#1f5fa8", "#aaaaaa"]},
+    }
+    tooltip = [
+        {"field": "label", "title": "Factor"},
+        {"field": "estimate", "type": "quantitative", "title": "Change in pain", "format": ".2f"},
+        {"field": "low", "type": "quantitative", "title": "95 % CI from", "format": ".2f"},
+        {"field": "high", "type": "quantitative", "title": "95 % CI to", "format": ".2f"},
+        {"field": "q", "type": "quantitative", "title": "q value", "format": ".3f"},
+    ]
+    config = _config()
+    config["axisY"] = {"minExtent": 150, "maxExtent": 220, "labelLimit": 220}
+    x_title = "Pain (points) per step of the factor; bars: 95 % confidence interval"
+    layers: list[dict[str, Any]] = [
+        {
+            "data": {"values": [{"zero": 0}]},
+            "mark": {"type": "rule", "color": "#777", "strokeDash": [2, 2]},
+            "encoding": {"x": {"field": "zero", "type": "quantitative"}},
+        }
+    ]
+    if values:
+        layers += [
+            {
+                "data": {"values": values},
+                "mark": {"type": "rule", "strokeWidth": 2},
+                "encoding": {
+                    "y": y,
+                    "x": {"field": "low", "type": "quantitative", "title": x_title},
+                    "x2": {"field": "high"},
+                    "color": colour,
+                },
+            },
+            {
+                "data": {"values": values},
+                "mark": {"type": "point", "filled": True, "size": 50},
+                "encoding": {"y": y, "x": {"field": "estimate", "type": "quantitative"},
+                             "color": colour, "tooltip": tooltip},
+            },
+        ]  # fmt: skip
+    title = (
+        "What moved with your pain (associations in your own records, not causes)"
+        if values
+        else "What moved with your pain: not enough diary data to tell"
+    )
+    return {
+        "$schema": SCHEMA,
+        "title": title,
+        "width": PLOT_WIDTH_PX - 160,
+        "height": max(20 * len(values), 20),
+        "config": config,
+        "layer": layers,
+    }
