@@ -11,8 +11,8 @@
 3. The plan grows one step a week: aerobic minutes from the level's start by 15 a week up to
    150, the second strength session from a level-dependent step, every other session from its
    start dose to its target dose over ``ramp_steps`` steps. A week does not count as a step when
-   it was eased by a flare, or — once the person logs sessions at all — when fewer than half of
-   its due sessions were logged as done.
+   it was eased by a flare, or when sessions were logged in it and fewer than half of its
+   sessions were logged as done (a week with nothing logged counts as planned, and is named).
 4. A flare reported in the week or the 7 days before it eases the week: aerobic minutes halved,
    one light strength session, mobility, breathing and relaxation kept.
 5. Preferences choose among equivalent sessions (the aerobic activity, mindfulness over
@@ -298,15 +298,22 @@ def _eased(request: PlanRequest, cat: Catalogue, week: int) -> tuple[bool, date 
 
 
 def _step(request: PlanRequest, cat: Catalogue, level: Band) -> tuple[int, list[str]]:
-    """The progression step of ``request.week``: 1 + the earlier weeks that counted."""
-    logging = bool(request.done or request.missed)
-    step, flare_weeks, held_weeks = 1, [], []
+    """The progression step of ``request.week``: 1 + the earlier weeks that counted.
+
+    A week with nothing logged (neither done nor missed) is not read as nothing done: it counts
+    as planned, and the explanation says so.
+    """
+    step, flare_weeks, held_weeks, unlogged = 1, [], [], []
     for k in range(1, request.week):
         eased, _ = _eased(request, cat, k)
         if eased:
             flare_weeks.append(k)
             continue
-        if logging:
+        start, end = week_dates(request.programme_start, k)
+        days = [d.on for d in request.done] + [m.on for m in request.missed]
+        if not any(start <= day <= end for day in days):
+            unlogged.append(k)
+        else:
             planned = WeekBuilder(request, cat, level, step, False, k).sessions
             ratio = _done_ratio(planned, request)
             if ratio is not None and ratio < cat.progression.hold_if_done_below:
@@ -321,10 +328,11 @@ def _step(request: PlanRequest, cat: Catalogue, level: Band) -> tuple[int, list[
             f"The plan did not move up after {_weeks(held_weeks)}, when fewer than half of the "
             "sessions were logged as done; it moves up again after a week you mostly manage."
         )
-    if not logging and request.week > 1:
+    if unlogged:
         why.append(
-            "No sessions are logged yet, so the plan assumes each week went as planned; log "
-            "your sessions so it can adapt to you."
+            f"No sessions were logged in {_weeks(unlogged)}, so the plan assumes "
+            f"{'it' if len(unlogged) == 1 else 'they'} went as planned; log your sessions so "
+            "it can adapt to you."
         )
     return step, why
 
