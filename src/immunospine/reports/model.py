@@ -22,6 +22,7 @@ __all__ = [
     "FlareMark",
     "LabPoint",
     "MedicationSpan",
+    "OptionItem",
     "Paragraph",
     "PrevisitData",
     "Report",
@@ -194,6 +195,16 @@ class DueItem:
 
 
 @dataclass(frozen=True, slots=True)
+class OptionItem:
+    """One treatment option to discuss (``services.treatment``): verdict, short label, the
+    recommendation behind it."""
+
+    verdict: str
+    label: str
+    recommendation: str
+
+
+@dataclass(frozen=True, slots=True)
 class PrevisitData:
     """Everything the pre-visit report shows for one patient and period, in date order.
 
@@ -221,3 +232,5 @@ class PrevisitData:
     disclaimer: str
     software: str = "immunospine"
     """What prepared the report, with its version (printed in the footer)."""
+    options: tuple[OptionItem, ...] = ()
+    """Treatment options to discuss (issue 12); empty when no diagnosis has a pathway."""

@@ -78,6 +78,7 @@ class PrevisitView:
     due_lines: tuple[str, ...]
     medication_rows: tuple[tuple[str, str, str, str], ...]
     medication_note: str
+    option_lines: tuple[str, ...]
     legend: str
     footer: str
 
@@ -171,6 +172,25 @@ def _medication_rows(data: PrevisitData) -> tuple[tuple[tuple[str, str, str, str
     return tuple(shown), note
 
 
+OPTION_HEADS = (
+    ("recommended", "Recommended"),
+    ("consider", "To consider"),
+    ("indeterminate", "Depends on data not recorded"),
+    ("not_recommended", "Advised against"),
+)
+OPTIONS_NOTE = "From published guidelines: to discuss with your clinician, never a prescription."
+
+
+def _option_lines(data: PrevisitData) -> tuple[str, ...]:
+    """One line per verdict: the options' labels (``patient options ID`` gives the detail)."""
+    lines = []
+    for verdict, head in OPTION_HEADS:
+        labels = dict.fromkeys(o.label for o in data.options if o.verdict == verdict)
+        if labels:
+            lines.append(f"{head}: {'; '.join(labels)}.")
+    return (*lines, OPTIONS_NOTE) if lines else ()
+
+
 def previsit_view(data: PrevisitData) -> PrevisitView:
     """What the report says, as text, for any output format."""
     conditions = "; ".join(
@@ -193,6 +213,7 @@ def previsit_view(data: PrevisitData) -> PrevisitView:
         due_lines=_due_lines(data),
         medication_rows=meds,
         medication_note=note,
+        option_lines=_option_lines(data),
         legend=f"{LEGEND} Diary: {diary_word} of {len(data.diary):,} entries; one flare "
         f"triangle per {period} with flares.",
         footer=f"{data.software} · {data.disclaimer}",

@@ -247,6 +247,11 @@ def _bottom(page: _Page, view: PrevisitView, y: float) -> float:
     if view.medication_note:
         page.font(7.5, colour=GREY)
         ly = page.write(MARGIN, ly + 0.5, left_w, 3.4, view.medication_note)
+    if view.option_lines:
+        ly = page.heading(MARGIN, ly + 1.5, left_w, "Options to discuss")
+        page.font(7.5)
+        for line in view.option_lines:
+            ly = page.write(MARGIN, ly, left_w, 3.4, line)
     ry = page.heading(right_x, y, right_w, "My questions for this visit")
     page.pdf.set_draw_color(120, 120, 120)
     box_h = max(ly - ry, QUESTION_LINES * 6.5)

@@ -30,6 +30,7 @@ from immunospine.reports.model import (
     FlareMark,
     LabPoint,
     MedicationSpan,
+    OptionItem,
     PrevisitData,
     ScorePoint,
     TargetCheck,
@@ -145,7 +146,19 @@ def gather_previsit(
         ),
         disclaimer=NOT_A_DIAGNOSIS,
         software=f"immunospine {__version__}",
+        options=_options(db, patient_id, actor, end),
     )
+
+
+def _options(db: Database, patient_id: str, actor: str, day: date) -> tuple[OptionItem, ...]:
+    """Treatment options to discuss on ``day``; none when no diagnosis has a pathway."""
+    from immunospine.services.treatment import options_for_patient
+
+    try:
+        answer = options_for_patient(db, actor, patient_id, today=day)
+    except InputError:
+        return ()
+    return tuple(OptionItem(o.verdict, o.label, o.recommendation) for o in answer.options)
 
 
 def _span(course: MedicationCourse) -> MedicationSpan:
