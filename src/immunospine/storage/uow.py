@@ -10,8 +10,9 @@ Driver errors become ``StorageError`` (the message keeps the driver's text, not 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -46,6 +47,13 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # SQLite takes its write lock at BEGIN (IMMEDIATE) and a connection that finds it taken
+        # sleeps in SQLite's busy handler (1, 2, 5 … 100 ms steps), so threads of one process
+        # (the API's thread pool) would queue by sleeping. They queue on this lock instead and
+        # start the moment it is free; other processes still meet the busy timeout.
+        self._one_at_a_time: AbstractContextManager[object] = (
+            threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @classmethod
     def connect(cls, url: str, *, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS) -> Database:
@@ -59,7 +67,7 @@ class Database:
     def transaction(self) -> Iterator[UnitOfWork]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         try:
-            with self._sessions() as session, session.begin():
+            with self._one_at_a_time, self._sessions() as session, session.begin():
                 yield UnitOfWork(session)
         except SQLAlchemyError as exc:
             orig = getattr(exc, "orig", None)
