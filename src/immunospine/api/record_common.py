@@ -9,6 +9,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator
 from starlette.exceptions import HTTPException
 
@@ -16,6 +17,7 @@ from immunospine.api.auth import Caller, app_database
 from immunospine.api.models import ErrorEnvelope
 from immunospine.api.openapi import REF
 from immunospine.errors import ImmunospineError
+from immunospine.services.answer_cache import json_bytes
 from immunospine.services.record_entries import Database
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "Body",
     "Db",
     "IsoDate",
+    "JsonAnswer",
     "body_ref",
 ]
 
@@ -78,6 +81,14 @@ def _audited(request: Request, who: Caller, db: Db) -> Iterator[None]:
 
 AUDITED = Depends(_audited)
 """A router dependency: every request by a signed-in user is in the audit log."""
+
+
+class JsonAnswer(JSONResponse):
+    """``JSONResponse`` rendered by orjson (``answer_cache.json_bytes``): the same JSON text,
+    several times faster for the long answers (the clinic list, a timeline)."""
+
+    def render(self, content: Any) -> bytes:
+        return json_bytes(content)
 
 
 async def _raw_body(request: Request) -> bytes:

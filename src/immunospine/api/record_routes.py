@@ -19,7 +19,7 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from immunospine.api.auth import Caller, add_auth_routes
 from immunospine.api.exchange_routes import add_exchange_routes
@@ -34,6 +34,7 @@ from immunospine.api.record_common import (
     Body,
     Db,
     IsoDate,
+    JsonAnswer,
     body_ref,
 )
 from immunospine.errors import InputError
@@ -130,20 +131,17 @@ def _list_and_create(router: APIRouter) -> None:
     ) -> JSONResponse:
         """The patients the caller may see, each with the latest target score, target status,
         questionnaires due and last flare (as `immunospine patient list --json`)."""
-        from immunospine.services import clinic_list
-
         access.require_role(who, *access.RECORD_ROLES)
-        listing = clinic_list.list_patients(
+        listing = access.patient_list_for(
             db,
-            actor=who.username,
+            who,
             today=_today(),
             off_target=off_target,
             flare_since=flare_since,
             due=due,
             limit=limit,
-            only=access.visible_patient_ids(db, who),
         )
-        return JSONResponse(listing.to_dict())
+        return JsonAnswer(listing.to_dict())
 
     @router.post(
         "/patients",
@@ -201,11 +199,11 @@ def _reads(router: APIRouter) -> None:
                 "imaging_finding, medication_course, intervention, diary_entry"
             ),
         ] = None,
-    ) -> JSONResponse:
+    ) -> Response:
         """Everything recorded for the patient in date order (`patient timeline --json`)."""
         kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind is not None else None
-        tl = access.timeline_for(db, who, patient_id, since=since, until=until, kinds=kinds)
-        return JSONResponse(tl.to_dict())
+        body = access.timeline_json_for(db, who, patient_id, since=since, until=until, kinds=kinds)
+        return Response(body, media_type="application/json")
 
     @router.get("/patients/{patient_id}/response", responses=READ_ERRORS)
     def response(

@@ -23,16 +23,19 @@ from datetime import date
 from typing import Literal
 
 from immunospine.errors import Forbidden, NotFound
-from immunospine.services import record
+from immunospine.services import clinic_list, record
 from immunospine.services.accounts import Principal, Role
 from immunospine.storage.uow import Database, UnitOfWork
 
 __all__ = [
     "PATIENT_WRITABLE",
     "RECORD_ROLES",
+    "check_record_access",
+    "patient_list_for",
     "require_record_access",
     "require_role",
     "timeline_for",
+    "timeline_json_for",
     "visible_patient_ids",
 ]
 
@@ -79,31 +82,51 @@ def require_record_access(
     only ``PATIENT_WRITABLE``. ``Forbidden`` when the role may not do this whatever the record;
     ``NotFound`` (the missing-patient message) when this record is not visible.
     """
-    action: Literal["read", "update"] = "update" if write else "read"
-    try:
-        require_role(principal, *RECORD_ROLES)
-        if write and principal.role == "patient" and entity not in PATIENT_WRITABLE:
-            raise Forbidden(
-                f"a patient may add only {', '.join(sorted(PATIENT_WRITABLE))} to their record"
-            )
-        with db.transaction() as uow:
-            visible = patient_id in _visible(uow, principal)
-        if not visible:
-            raise NotFound(f"patient {patient_id!r} not found")
-    except (Forbidden, NotFound) as exc:
-        with db.transaction() as uow:
-            reason = "role" if isinstance(exc, Forbidden) else "not visible"
-            what = f" {entity}" if entity else ""
-            record.audit(
-                uow,
-                principal.username,
-                action,
-                patient_id,
-                "access",
-                None,
-                f"refused{what}: {reason}",
-            )
-        raise
+    with db.transaction() as uow:
+        refusal = check_record_access(uow, principal, patient_id, write=write, entity=entity)
+    if refusal is not None:
+        raise refusal
+
+
+def check_record_access(
+    uow: UnitOfWork,
+    principal: Principal,
+    patient_id: str,
+    *,
+    write: bool,
+    entity: str | None = None,
+) -> Forbidden | NotFound | None:
+    """``require_record_access`` inside an open transaction: ``None`` when allowed, else the
+    refusal to raise, already audited in this transaction (so commit it, then raise)."""
+    refusal: Forbidden | NotFound | None = None
+    if principal.role not in RECORD_ROLES:
+        refusal = Forbidden(
+            f"a {principal.role} user may not do this (allowed: {', '.join(RECORD_ROLES)})"
+        )
+    elif write and principal.role == "patient" and entity not in PATIENT_WRITABLE:
+        refusal = Forbidden(
+            f"a patient may add only {', '.join(sorted(PATIENT_WRITABLE))} to their record"
+        )
+    elif not _may_see(uow, principal, patient_id):
+        refusal = NotFound(f"patient {patient_id!r} not found")
+    if refusal is not None:
+        reason = "role" if isinstance(refusal, Forbidden) else "not visible"
+        what = f" {entity}" if entity else ""
+        action: Literal["read", "update"] = "update" if write else "read"
+        record.audit(
+            uow, principal.username, action, patient_id, "access", None, f"refused{what}: {reason}"
+        )
+    return refusal
+
+
+def _may_see(uow: UnitOfWork, principal: Principal, patient_id: str) -> bool:
+    """``patient_id in _visible(uow, principal)``, without listing a whole care team."""
+    if principal.role == "patient":
+        return principal.patient_id == patient_id and bool(uow.patients.birth_years([patient_id]))
+    if principal.role == "clinician":
+        user = uow.users.get(principal.username)
+        return user is not None and uow.care_team.has(user.id, patient_id)
+    return False
 
 
 def timeline_for(
@@ -115,8 +138,59 @@ def timeline_for(
     until: date | None = None,
     kinds: Iterable[str] | None = None,
 ) -> record.Timeline:
-    """``record.timeline`` for a signed-in user: the access rule first, then the audited read."""
-    require_record_access(db, principal, patient_id, write=False)
-    return record.timeline(
-        db, patient_id, actor=principal.username, since=since, until=until, kinds=kinds
-    )
+    """``record.timeline`` for a signed-in user: the access rule first, then the audited read,
+    in one transaction."""
+    with db.transaction() as uow:
+        refusal = check_record_access(uow, principal, patient_id, write=False)
+        if refusal is None:
+            wanted = record.timeline_kinds(kinds)
+            record.audit(uow, principal.username, "read", patient_id, "timeline")
+            return record.read_timeline(uow, patient_id, since=since, until=until, kinds=wanted)
+    raise refusal
+
+
+def timeline_json_for(
+    db: Database,
+    principal: Principal,
+    patient_id: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: Iterable[str] | None = None,
+) -> bytes:
+    """``timeline_for(...).to_dict()`` as compact JSON (``record.timeline_json``: reused while
+    the record is unchanged), authorised and audited in one transaction."""
+    with db.transaction() as uow:
+        refusal = check_record_access(uow, principal, patient_id, write=False)
+        if refusal is None:
+            wanted = record.timeline_kinds(kinds)
+            record.audit(uow, principal.username, "read", patient_id, "timeline")
+            return record.cached_timeline_json(
+                uow, patient_id, since=since, until=until, kinds=wanted
+            )
+    raise refusal
+
+
+def patient_list_for(
+    db: Database,
+    principal: Principal,
+    *,
+    today: date,
+    off_target: bool = False,
+    flare_since: date | None = None,
+    due: bool = False,
+    limit: int | None = None,
+) -> clinic_list.PatientList:
+    """``clinic_list.list_patients`` of the patients ``principal`` may see
+    (``visible_patient_ids``), in one transaction with the audit of the shown patients."""
+    with db.transaction() as uow:
+        return clinic_list.read_list(
+            uow,
+            actor=principal.username,
+            today=today,
+            off_target=off_target,
+            flare_since=flare_since,
+            due=due,
+            limit=limit,
+            only=frozenset(_visible(uow, principal)),
+        )

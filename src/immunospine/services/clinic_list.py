@@ -17,10 +17,11 @@ from immunospine.errors import InputError
 from immunospine.knowledge import calculate
 from immunospine.knowledge.instruments.basdai import ACTIVE_THRESHOLD as BASDAI_ACTIVE
 from immunospine.services import tracking
+from immunospine.services.answer_cache import AnswerCache
 from immunospine.services.record import check_actor
-from immunospine.storage.uow import Database
+from immunospine.storage.uow import Database, UnitOfWork
 
-__all__ = ["PatientList", "PatientRow", "list_patients"]
+__all__ = ["LIST_ANSWERS", "PatientList", "PatientRow", "list_patients", "read_list"]
 
 _ASDAS = ("asdas_crp", "asdas_esr")
 _URGENCY = {"on_target": 0, "no_data": 1, "off_target": 2}
@@ -97,52 +98,118 @@ def list_patients(
     ``only``: the patients the caller may see (``access.visible_patient_ids``); the others are
     not read, counted or audited.
     """
+    with db.transaction() as uow:
+        return read_list(
+            uow,
+            actor=actor,
+            today=today,
+            off_target=off_target,
+            flare_since=flare_since,
+            due=due,
+            limit=limit,
+            targets=targets,
+            schedule=schedule,
+            only=only,
+        )
+
+
+def read_list(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    today: date,
+    off_target: bool = False,
+    flare_since: date | None = None,
+    due: bool = False,
+    limit: int | None = None,
+    targets: Sequence[tracking.Target] = tracking.DEFAULT_TARGETS,
+    schedule: Sequence[tracking.ScheduleRule] = tracking.DEFAULT_SCHEDULE,
+    only: Collection[str] | None = None,
+) -> PatientList:
+    """``list_patients`` inside an open transaction (audits the shown patients in it).
+
+    The list is reused while the clinic's records are unchanged (``LIST_ANSWERS``, keyed on the
+    day, the filters and ``only``); the shown patients are audited on every call."""
     check_actor(actor)
     if limit is not None and limit < 1:
         raise InputError.single(("limit",), "must be at least 1", limit)
-    with db.transaction() as uow:
-        patients = uow.clinic.patients_with_conditions()
-        if only is not None:
-            patients = [(pid, c) for pid, c in patients if pid in only]
-        statuses = tracking.target_statuses(uow, targets=targets, off_target_only=off_target)
-        # A patient with two targets (axSpA and RA) is shown by the one most needing action.
-        status: dict[str, tracking.TargetStatus] = {}
-        for st in statuses:
-            kept = status.get(st.patient_id)
-            if kept is None or _URGENCY[st.status] > _URGENCY[kept.status]:
-                status[st.patient_id] = st
-        # Due questionnaires: for every patient when filtering on them, else only for those shown.
-        due_of = _due(uow, patients, schedule, today, all_patients=True) if due else {}
-        flares = _flares_since(uow, flare_since) if flare_since else {}
-        matched = [
-            (pid, conditions)
-            for pid, conditions in patients
-            if (not off_target or pid in status)
-            and (not due or pid in due_of)
-            and (not flare_since or pid in flares)
-        ]
-        shown_ids = matched if limit is None else matched[:limit]
-        if not due:
-            due_of = _due(uow, shown_ids, schedule, today, all_patients=limit is None)
-        shown = tuple(
-            _row(
-                pid,
-                conditions,
-                status.get(pid),
-                due_of.get(pid, []),
-                flares.get(pid),
-                today,
-                schedule,
-            )
-            for pid, conditions in shown_ids
+    # The revision is read first: a write committed meanwhile makes the list newer than its
+    # revision, never older, so a stale list is never reused.
+    revision = uow.clinic.revision(diary=flare_since is not None)
+    key = (
+        today,
+        off_target,
+        flare_since,
+        due,
+        limit,
+        tuple(targets),
+        tuple(schedule),
+        None if only is None else frozenset(only),
+    )
+    listing = LIST_ANSWERS.get(uow, key, revision)
+    if listing is None:
+        listing = _build(uow, today, off_target, flare_since, due, limit, targets, schedule, only)
+        LIST_ANSWERS.put(uow, key, revision, listing, 512 * (len(listing.rows) + 1))
+    uow.audit.append_for_patients(
+        at=datetime.now(UTC),
+        actor=actor,
+        action="read",
+        entity="patient_list",
+        patient_ids=[r.patient_id for r in listing.rows],
+    )
+    return listing
+
+
+LIST_ANSWERS: AnswerCache[PatientList] = AnswerCache(max_entries=32)
+"""Built lists, valid for one ``ClinicQueries.revision``."""
+
+
+def _build(
+    uow: UnitOfWork,
+    today: date,
+    off_target: bool,
+    flare_since: date | None,
+    due: bool,
+    limit: int | None,
+    targets: Sequence[tracking.Target],
+    schedule: Sequence[tracking.ScheduleRule],
+    only: Collection[str] | None,
+) -> PatientList:
+    patients = uow.clinic.patients_with_conditions()
+    if only is not None:
+        patients = [(pid, c) for pid, c in patients if pid in only]
+    statuses = tracking.target_statuses(uow, targets=targets, off_target_only=off_target)
+    # A patient with two targets (axSpA and RA) is shown by the one most needing action.
+    status: dict[str, tracking.TargetStatus] = {}
+    for st in statuses:
+        kept = status.get(st.patient_id)
+        if kept is None or _URGENCY[st.status] > _URGENCY[kept.status]:
+            status[st.patient_id] = st
+    # Due questionnaires: for every patient when filtering on them, else only for those shown.
+    due_of = _due(uow, patients, schedule, today, all_patients=True) if due else {}
+    flares = _flares_since(uow, flare_since) if flare_since else {}
+    matched = [
+        (pid, conditions)
+        for pid, conditions in patients
+        if (not off_target or pid in status)
+        and (not due or pid in due_of)
+        and (not flare_since or pid in flares)
+    ]
+    shown_ids = matched if limit is None else matched[:limit]
+    if not due:
+        due_of = _due(uow, shown_ids, schedule, today, all_patients=limit is None)
+    shown = tuple(
+        _row(
+            pid,
+            conditions,
+            status.get(pid),
+            due_of.get(pid, []),
+            flares.get(pid),
+            today,
+            schedule,
         )
-        uow.audit.append_for_patients(
-            at=datetime.now(UTC),
-            actor=actor,
-            action="read",
-            entity="patient_list",
-            patient_ids=[r.patient_id for r in shown],
-        )
+        for pid, conditions in shown_ids
+    )
     return PatientList(shown, len(matched), len(patients), today)
 
 

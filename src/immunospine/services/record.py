@@ -12,7 +12,7 @@ inputs, calculator name and version, so they can be recomputed and audited.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from itertools import islice
 from typing import Any, TypeVar
@@ -38,12 +38,14 @@ from immunospine.records import (
     TimelineEntry,
     entry_of,
 )
+from immunospine.services.answer_cache import AnswerCache, json_bytes
 from immunospine.storage.repositories import row_values
 from immunospine.storage.uow import Database, UnitOfWork
 
 __all__ = [
     "CONDITIONS",
     "SEXES",
+    "TIMELINE_ANSWERS",
     "TIMELINE_KINDS",
     "Timeline",
     "TimelineEntry",
@@ -53,13 +55,17 @@ __all__ = [
     "add_patient",
     "audit",
     "audit_entry",
+    "cached_timeline_json",
     "check_actor",
     "diagnose",
     "get_patient",
+    "read_timeline",
     "record_assessment",
     "register_patient",
     "stop_medication",
     "timeline",
+    "timeline_json",
+    "timeline_kinds",
 ]
 
 R = TypeVar("R", bound=EntryRecord)
@@ -307,23 +313,79 @@ def timeline(
     ``since``/``until`` bound the clinical date (inclusive); ``kinds`` keeps only those entry
     kinds (see ``TIMELINE_KINDS``; an unknown kind is an ``InputError`` naming the allowed ones).
     """
-    wanted = _timeline_kinds(kinds)
+    wanted = timeline_kinds(kinds)
     with db.transaction() as uow:
         audit(uow, actor, "read", patient_id, "timeline")
-        patient = uow.patients.get(patient_id)
-        if patient is None:
-            raise NotFound(f"patient {patient_id!r} not found")
-        entries = [
-            entry_of(record)
-            for cls in CLINICAL_DATE
-            if cls.RECORD in wanted
-            for record in uow.records.of_patient(cls, patient_id, since=since, until=until)
-        ]
-    entries.sort(key=lambda e: e.sort_key())
+        return read_timeline(uow, patient_id, since=since, until=until, kinds=wanted)
+
+
+def read_timeline(
+    uow: UnitOfWork,
+    patient_id: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: Collection[str] = TIMELINE_KINDS,
+) -> Timeline:
+    """``timeline`` inside an open transaction (not audited: the caller audits); ``kinds`` as
+    checked by ``timeline_kinds``."""
+    patient = uow.patients.get(patient_id)
+    if patient is None:
+        raise NotFound(f"patient {patient_id!r} not found")
+    entries = [
+        entry_of(record)
+        for cls in CLINICAL_DATE
+        if cls.RECORD in kinds
+        for record in uow.records.of_patient(cls, patient_id, since=since, until=until)
+    ]
+    entries.sort(key=TimelineEntry.sort_key)
     return Timeline(patient=patient, entries=tuple(entries))
 
 
-def _timeline_kinds(kinds: Iterable[str] | None) -> set[str]:
+def timeline_json(
+    db: Database,
+    patient_id: str,
+    *,
+    actor: str,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: Iterable[str] | None = None,
+) -> bytes:
+    """``timeline(...).to_dict()`` as compact JSON (audited read), reused while the patient's
+    record is unchanged (``answer_cache``)."""
+    wanted = timeline_kinds(kinds)
+    with db.transaction() as uow:
+        audit(uow, actor, "read", patient_id, "timeline")
+        return cached_timeline_json(uow, patient_id, since=since, until=until, kinds=wanted)
+
+
+TIMELINE_ANSWERS: AnswerCache[bytes] = AnswerCache()
+"""The timelines' JSON, keyed on patient and filters, valid for one ``RecordRepo.revision``."""
+
+
+def cached_timeline_json(
+    uow: UnitOfWork,
+    patient_id: str,
+    *,
+    since: date | None = None,
+    until: date | None = None,
+    kinds: Collection[str] = TIMELINE_KINDS,
+) -> bytes:
+    """``timeline_json`` inside an open transaction (the caller audits)."""
+    # The revision is read before the records: a write committed in between makes the text
+    # newer than its revision, never older, so a stale answer is never served.
+    revision = uow.records.revision(patient_id)
+    key = (patient_id, since, until, tuple(sorted(kinds)))
+    body = TIMELINE_ANSWERS.get(uow, key, revision)
+    if body is None:
+        tl = read_timeline(uow, patient_id, since=since, until=until, kinds=kinds)
+        body = json_bytes(tl.to_dict())
+        TIMELINE_ANSWERS.put(uow, key, revision, body, len(body))
+    return body
+
+
+def timeline_kinds(kinds: Iterable[str] | None) -> set[str]:
+    """The kinds asked for (all when ``None``); ``InputError`` on ``kind`` naming an unknown one."""
     if kinds is None:
         return set(TIMELINE_KINDS)
     given = list(kinds)

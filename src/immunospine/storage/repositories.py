@@ -7,6 +7,8 @@ so their cost does not grow with a Python loop over patients.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import Enum
@@ -14,7 +16,21 @@ from functools import cache
 from typing import Any, TypeVar, cast
 
 from pydantic import TypeAdapter
-from sqlalchemy import Select, Table, case, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    Select,
+    String,
+    Table,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from immunospine.records import (
@@ -68,6 +84,10 @@ DATE_COLUMN: dict[type[Any], str] = {
 }
 
 
+def _audit_table() -> Table:
+    return cast(Table, AuditRow.__table__)
+
+
 def _table(cls: type[Any]) -> Table:
     return cast(Table, ROW_OF[cls].__table__)
 
@@ -112,10 +132,25 @@ _ADAPTERS: dict[type[Any], TypeAdapter[list[Any]]] = {
 
 def to_records(cls: type[R], rows: Sequence[Mapping[Any, Any]]) -> list[R]:
     """Many rows at once: one validation call for the whole list (the timeline's hot path)."""
+    return _validated(cls, [_record_data(cls, r) for r in rows])
+
+
+def _validated(cls: type[R], data: list[dict[str, Any]]) -> list[R]:
     # One "now" for the whole batch (the future-date check otherwise reads the clock per row).
     context = {"latest_allowed_date": latest_allowed_date()}
-    data = [_record_data(cls, r) for r in rows]
     return cast(list[R], _ADAPTERS[cls].validate_python(data, context=context))
+
+
+def _tuples_to_records(cls: type[R], keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[R]:
+    """``to_records`` from plain row tuples and their column names (no mapping per row)."""
+    if cls is not DiaryEntry:
+        return _validated(cls, [dict(zip(keys, row, strict=True)) for row in rows])
+    data = []
+    for row in rows:
+        d = dict(zip(keys, row, strict=True))
+        d["recorded_at"] = d["recorded_at"].astimezone(_zone(d.pop("utc_offset_min")))
+        data.append(d)
+    return _validated(cls, data)
 
 
 class PatientRepo:
@@ -254,7 +289,20 @@ class RecordRepo:
         if until is not None:
             stmt = stmt.where(when < _bound(cls, until + timedelta(days=1)))
         stmt = stmt.order_by(when, table.c.id)
-        return to_records(cls, self.session.execute(stmt).mappings().all())
+        result = self.session.execute(stmt)
+        return _tuples_to_records(cls, list(result.keys()), result.all())
+
+    def revision(self, patient_id: str) -> tuple[Any, ...]:
+        """A value that changes whenever the patient's record changes (for answer caches).
+
+        Records and diagnoses are only ever inserted (ids grow), so a count and the highest id
+        per table mark their state; the one update, stopping a medication course, is caught by
+        the courses' stop fields, which are part of the value. Patients are never changed.
+        """
+        counts, stops = _revision_statements()
+        found = tuple(tuple(r) for r in self.session.execute(counts, {"pid": patient_id}))
+        stopped = tuple(tuple(r) for r in self.session.execute(stops, {"pid": patient_id}))
+        return (*found, stopped)
 
     def stop_medication(self, course_id: int, stopped_on: date, reason: StopReason | None) -> None:
         self.session.execute(
@@ -271,6 +319,30 @@ class RecordRepo:
         return int(self.session.execute(stmt).scalar_one())
 
 
+@cache
+def _revision_statements() -> tuple[Any, Any]:
+    """``RecordRepo.revision``'s two statements, built once (parameter ``pid``)."""
+    pid = bindparam("pid", type_=String())
+    parts = [
+        select(literal(cls.RECORD), func.count(), func.max(_table(cls).c.id)).where(
+            _table(cls).c.patient_id == pid
+        )
+        for cls in ROW_OF
+    ]
+    parts.append(
+        select(literal("diagnosis"), func.count(), func.max(DiagnosisRow.id)).where(
+            DiagnosisRow.patient_id == pid
+        )
+    )
+    m = MedicationCourseRow
+    stops = (
+        select(m.id, m.stopped_on, m.stop_reason)
+        .where(m.patient_id == pid, m.stopped_on.is_not(None))
+        .order_by(m.id)
+    )
+    return union_all(*parts), stops
+
+
 def _bound(cls: type[Any], day: date) -> date | datetime:
     # Diary timestamps are stored in UTC; a day bound is taken at UTC midnight.
     if cls is DiaryEntry:
@@ -278,8 +350,20 @@ def _bound(cls: type[Any], day: date) -> date | datetime:
     return day
 
 
+MANY_PATIENTS = "patients: "
+"""``detail`` of a stored read of many patients: this prefix, then their ids as a JSON array."""
+_ID_TEXT = re.compile(r"[A-Za-z0-9_.\-]{1,64}")
+
+
 class AuditRepo:
-    """Append and query the audit log; there is deliberately no update or delete."""
+    """Append and query the audit log; there is deliberately no update or delete.
+
+    A read of many patients at once (a clinic list) is stored as ONE row naming them all
+    (``patient_id`` empty, ``detail`` = ``MANY_PATIENTS`` + a JSON array of ids): hundreds of
+    rows per list, each updating the log's patient index in a different place, made the write
+    cost more than the list. ``query`` gives such a row back as one entry per patient, exactly
+    as if each had its own row (same ``id``), so readers of the log see every patient read.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -297,13 +381,16 @@ class AuditRepo:
         entity: str,
         patient_ids: Iterable[str],
     ) -> None:
-        """The same entry for many patients (a clinic-wide read), as one executemany."""
-        rows = [
-            {"at": at, "actor": actor, "action": action, "patient_id": pid, "entity": entity}
-            for pid in patient_ids
-        ]
-        if rows:
-            self.session.execute(insert(AuditRow), rows)
+        """The same entry for many patients (a clinic-wide read), as one row (class docstring)."""
+        ids = list(patient_ids)
+        if not ids:
+            return
+        row = {"at": at, "actor": actor, "action": action, "entity": entity}
+        if len(ids) == 1:
+            row |= {"patient_id": ids[0], "detail": None}
+        else:
+            row |= {"patient_id": None, "detail": MANY_PATIENTS + json.dumps(ids)}
+        self.session.connection().execute(insert(_audit_table()), [row])
 
     def query(
         self,
@@ -315,10 +402,10 @@ class AuditRepo:
         limit: int | None = None,
     ) -> list[AuditEntry]:
         """Entries matching every given filter, oldest first (``until`` is exclusive)."""
-        t = AuditRow.__table__
+        t = _audit_table()
         stmt = select(t)
         if patient_id is not None:
-            stmt = stmt.where(t.c.patient_id == patient_id)
+            stmt = stmt.where(self._about(patient_id))
         if actor is not None:
             stmt = stmt.where(t.c.actor == actor)
         if since is not None:
@@ -328,7 +415,39 @@ class AuditRepo:
         stmt = stmt.order_by(t.c.at, t.c.id)
         if limit is not None:
             stmt = stmt.limit(limit)
-        return [AuditEntry.model_validate(dict(r)) for r in self.session.execute(stmt).mappings()]
+        out: list[AuditEntry] = []
+        for r in self.session.execute(stmt).mappings():
+            out.extend(_entries(dict(r), patient_id))
+        return out if limit is None else out[:limit]
+
+    def _about(self, patient_id: str) -> Any:
+        """Rows about ``patient_id``: its own, and reads of many patients naming it."""
+        t = _audit_table()
+        own = t.c.patient_id == patient_id
+        if not _ID_TEXT.fullmatch(patient_id):  # not a patient id: in no list of ids
+            return own
+        quoted = json.dumps(patient_id)
+        dialect = self.session.get_bind().dialect.name
+        if dialect == "sqlite":  # instr, unlike LIKE, tells upper from lower case
+            named = func.instr(t.c.detail, quoted) > 0
+        elif dialect == "postgresql":
+            named = func.strpos(t.c.detail, quoted) > 0
+        else:
+            named = t.c.detail.contains(quoted, autoescape=True)
+        many = and_(t.c.patient_id.is_(None), t.c.detail.startswith(MANY_PATIENTS), named)
+        return or_(own, many)
+
+
+def _entries(row: dict[str, Any], patient_id: str | None) -> list[AuditEntry]:
+    """The entries of one stored row: a read of many patients gives one per patient (only
+    ``patient_id``'s when the query asks for one patient)."""
+    detail = row["detail"]
+    if row["patient_id"] is not None or not detail or not detail.startswith(MANY_PATIENTS):
+        return [AuditEntry.model_validate(row)]
+    ids: list[str] = json.loads(detail[len(MANY_PATIENTS) :])
+    if patient_id is not None:
+        ids = [pid for pid in ids if pid == patient_id]
+    return [AuditEntry.model_validate({**row, "patient_id": pid, "detail": None}) for pid in ids]
 
 
 class ClinicQueries:
@@ -381,6 +500,30 @@ class ClinicQueries:
         if off_target_only:
             stmt = stmt.where(t.c.score >= target_below)
         return [dict(r) for r in self.session.execute(stmt).mappings()]
+
+    def revision(self, *, diary: bool = False) -> tuple[Any, ...]:
+        """A value that changes whenever the clinic's patients, diagnoses or assessments (and
+        with ``diary``, diary entries) change, for answer caches of clinic-wide questions.
+
+        These tables are only ever inserted into, so the number of rows marks their state. On
+        SQLite, where writers commit one at a time and a new row's id is above every other,
+        the highest id does the same without counting the rows; on PostgreSQL ids are taken
+        before commit, out of order, so the rows are counted.
+        """
+        tables = [AssessmentRow.__table__, DiagnosisRow.__table__]
+        if diary:
+            tables.append(DiaryEntryRow.__table__)
+        sqlite = self.session.get_bind().dialect.name == "sqlite"
+        parts = [
+            select(func.count()).select_from(PatientRow.__table__).scalar_subquery(),
+            *(
+                (
+                    select(func.max(t.c.id)) if sqlite else select(func.count()).select_from(t)
+                ).scalar_subquery()
+                for t in tables
+            ),
+        ]
+        return tuple(self.session.execute(select(*parts)).one())
 
     def patients_with_conditions(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every patient (by id) with the conditions of their diagnoses, in diagnosis order."""
