@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pypdf
@@ -248,3 +248,31 @@ def test_the_templates_hold_no_inline_script_or_style() -> None:
     for name in ("check.html", "check_result.html"):
         source = (templating.TEMPLATES_DIR / name).read_text()
         assert "<script>" not in source and "style=" not in source
+
+
+def test_a_contradiction_with_an_earlier_answer_is_said_for_the_page(client: TestClient) -> None:
+    form = {**as_form(TYPICAL_AS), "age": "30", "duration_months": "20", "age_at_onset": "27"}
+    answer = client.post("/check", data={**form, "csrf_token": csrf(client)})
+    assert answer.status_code == 422
+    found = re.search(r'data-testid="error-age_at_onset">([^<]+)<', answer.text)
+    assert found is not None
+    message = html.unescape(found.group(1))
+    assert "You said the pain has lasted 20 years" in message
+    assert "change the earlier answer above" in message and "type b" not in message
+    assert '<a href="#age_at_onset">' in answer.text  # the summary leads to the field
+    form = {**as_form(TYPICAL_AS), "sex": ""}
+    answer = client.post("/check", data={**form, "csrf_token": csrf(client)})
+    assert '<a href="#sex-f">' in answer.text
+
+
+def test_a_signed_in_user_may_use_the_check_with_their_session_token(
+    pages: Callable[[str | None], TestClient],
+) -> None:
+    patient = pages("patient")
+    page = patient.get("/check")
+    assert page.status_code == 200
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token is not None
+    answer = patient.post("/check", data={**as_form(TYPICAL_AS), "csrf_token": token.group(1)})
+    assert answer.status_code == 200
+    assert REFERRAL in text_of(answer.text)

@@ -61,6 +61,10 @@ SECTION_KEYS = dict(
 PAGE_ORDER = ("warnings", "suggest", "chance", "doctor", "other", "answers")
 PDF_NAME = "immunospine-summary.pdf"
 BOTH = "\0both"
+_PAGE_WORDS = (
+    ("type b to change the earlier answer", "change the earlier answer above"),
+    (", d = don't know", ""),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,15 @@ class CheckForm:
     """(name, value) of every posted field that was read, for the PDF form's hidden fields."""
     stopped: bool
     """"No back pain": the check ends here with ``NO_BACK_PAIN_ADVICE``."""
+
+
+def _on_the_page(message: str) -> str:
+    """A terminal message said for the page: earlier answers are changed on the form itself
+    and "don't know" is a button, not a letter to type."""
+    message = _(message)
+    for terminal, page in _PAGE_WORDS:
+        message = message.replace(terminal, page)
+    return message
 
 
 def _missing(question: Question) -> str:
@@ -120,7 +133,7 @@ def read_form(form: Mapping[str, str]) -> CheckForm:
             continue
         parsed = parse_answer(question, text, answers)
         if isinstance(parsed, str):
-            problems[question.id] = _(parsed)
+            problems[question.id] = _on_the_page(parsed)
             continue
         answers[question.id] = parsed
         if question.id == "has_back_pain" and parsed.value is False:
@@ -148,6 +161,7 @@ def _fields(form: Mapping[str, str], problems: Mapping[str, str]) -> list[dict[s
                 "units": UNITS.get(question.unit, ()),
                 "dont_know": form.get(f"{qid}_dont_know", "") == DONT_KNOW,
                 "error": problems.get(qid, ""),
+                "target": qid if question.is_number else f"{qid}-{question.choices[0].key}",
             }
         )
     return out
@@ -181,7 +195,7 @@ def _form_page(
         "first": _grouped(fields[:split]),
         "rest": _grouped(fields[split:]),
         "go_on_section": fields[split - 1]["q"].section,
-        "problems": [(f["q"], f["error"]) for f in fields if f["error"]],
+        "problems": [f for f in fields if f["error"]],
         "general": problems.get("", ""),
         "total": len(QUESTIONS),
         "dont_know": DONT_KNOW,
