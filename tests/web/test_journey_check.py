@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 
 from immunospine.reports.wording import NOT_A_DIAGNOSIS
 from immunospine.services import triage
-from immunospine.services.self_check import QUESTIONS
+from immunospine.services.self_check import NO_BACK_PAIN_ADVICE, QUESTIONS
 from tests.self_check.answers import TYPICAL_AS, answer_all
 from tests.web.conftest import LiveSite, screenshot
 
@@ -95,3 +95,18 @@ def test_journey_1_at_phone_width(phone_page: Any, live_site: LiveSite, tmp_path
     phone_page.goto(f"{live_site.url}/check")
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the form is {width} px wide at 360 px"
+
+
+def test_no_back_pain_hides_the_rest_and_ends_with_the_advice(
+    browser_page: Any, live_site: LiveSite
+) -> None:
+    page = browser_page
+    page.goto(f"{live_site.url}/check")
+    page.get_by_label("Age", exact=True).fill("45")
+    page.locator("#sex-f").check()
+    page.locator("#has_back_pain-n").check()
+    expect(page.get_by_test_id("question-duration_months")).to_be_hidden()
+    expect(page.get_by_test_id("question-thoracic_pain")).to_be_hidden()
+    page.get_by_test_id("check-submit").click()
+    page.wait_for_load_state()
+    expect(page.get_by_test_id("no-back-pain")).to_have_text(NO_BACK_PAIN_ADVICE)
