@@ -111,6 +111,11 @@ def test_log_sessions_then_adherence_and_today(clinic: Clinic) -> None:
     items = _as(clinic, "patient-a", "GET", f"/api/v1/patients/{A}/today?today={TODAY}").json()
     assert [i for i in items if i["id"] == "spinal_mobility" and i["done"]]
     assert {i["type"] for i in items} <= {"questionnaire", "session"}
+    later = f"/api/v1/patients/{A}/today?today={TODAY}&start=2026-11-30&prefer=cycling"
+    assert "cycling" in {i["id"] for i in _as(clinic, "clin-a", "GET", later).json()}
+    bad = _as(clinic, "clin-a", "GET", f"/api/v1/patients/{A}/today?avoid=nap")
+    assert bad.status_code == 422
+    assert _problem(bad)["loc"] == ["query", "avoid", 0]
 
 
 @pytest.mark.parametrize(

@@ -42,14 +42,19 @@ def test_done_vs_due_moves_within_the_week_and_counts_extras() -> None:
     assert result.to_dict()["ratio"] == 0.3
 
 
-def test_only_sessions_up_to_today_are_due_and_nothing_due_is_none() -> None:
+def test_only_sessions_up_to_today_are_due_and_unlogged_weeks_are_not_zero() -> None:
     plans = _plans(2)
     before = adherence(plans, [], [], today=date(2026, 11, 29))
     assert before.due == 0
     assert before.ratio is None
     assert before.to_dict()["ratio"] is None
-    first_day = adherence(plans, [], [], today=date(2026, 11, 30))
+    nothing = adherence(plans, [], [], today=date(2026, 12, 13))
+    assert (nothing.due, nothing.ratio, nothing.unlogged_weeks) == (0, None, (1, 2))
+    missed_only = [MissedSession(session="relaxation", on=date(2026, 11, 30), reason="flu")]
+    first_day = adherence(plans, [], missed_only, today=date(2026, 11, 30))
     assert 0 < first_day.due < len(plans[0].sessions)
+    assert first_day.ratio == 0
+    assert first_day.to_dict()["unlogged_weeks"] == []  # week 2 is still to come
 
 
 def test_streaks_and_reasons() -> None:

@@ -115,6 +115,12 @@ def test_log_show_today_and_ics(
     assert "Spine and hip mobility routine" in out
     code, out, _ = _run(["plan", "today", "P-1", "--today", "2026-12-07", "--json", *db], capsys)
     assert {i["type"] for i in json.loads(out)} == {"questionnaire", "session"}
+    code, out, _ = _run(
+        ["plan", "today", "P-1", "--today", "2026-12-07", "--red-flag", "new_pain_after_fall", *db],
+        capsys,
+    )
+    assert "[!] new neck or back pain" in out
+    assert "Spine and hip mobility routine" not in out
 
 
 def test_nothing_due_and_red_flag(clinic: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -155,6 +161,7 @@ def test_nothing_due_and_red_flag(clinic: str, capsys: pytest.CaptureFixture[str
         (["show", "P-1", "--prefer", "yoga", "--prefer", "swimming"], '--prefer = "yoga"'),
         (["show", "P-1", "--week", "0"], "--week = 0"),
         (["show", "P-1", "--red-flag", "ouch"], '--red-flag = "ouch"'),
+        (["today", "P-1", "--avoid", "nap"], '--avoid = "nap"'),
     ],
 )
 def test_bad_input_exits_2_naming_the_flag(

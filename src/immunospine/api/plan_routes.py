@@ -173,10 +173,34 @@ def add_plan_routes(app: FastAPI) -> None:
         return JSONResponse(stored, status_code=201)
 
     @router.get("/patients/{patient_id}/today", responses=READ_ERRORS)
-    def due_today(patient_id: str, who: Caller, db: Db, today: Today = None) -> JSONResponse:
-        """What is due today: questionnaires and the plan's sessions (`plan today --json`)."""
+    def due_today(
+        patient_id: str,
+        who: Caller,
+        db: Db,
+        start: Start = None,
+        minutes: Minutes = None,
+        prefer: Sessions = None,
+        avoid: Sessions = None,
+        fused_spine: Flag = None,
+        osteoporosis: Flag = None,
+        fall_risk: Flag = None,
+        red_flag: RedFlags = None,
+        today: Today = None,
+    ) -> JSONResponse:
+        """What is due today: questionnaires and the plan's sessions (`plan today --json`);
+        the plan's parameters as for `/plan`."""
+        values = {**locals(), "week": None}
         access.require_record_access(db, who, patient_id, write=False)
-        items = plan.today_list(db, patient_id, actor=who.username, today=today or _today())
+        try:
+            items = plan.today_list(
+                db,
+                patient_id,
+                actor=who.username,
+                today=today or _today(),
+                options=_options(**values),
+            )
+        except InputError as exc:
+            raise _located(exc) from None
         return JSONResponse(items)
 
     app.include_router(router)

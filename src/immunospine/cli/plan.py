@@ -35,6 +35,49 @@ TodayOption = Annotated[
     datetime | None,
     typer.Option("--today", formats=DATE_FORMATS, metavar="DATE", help="default: today"),
 ]
+WeekOption = Annotated[
+    int | None,
+    typer.Option("--week", metavar="N", help="programme week (default: the week of today)"),
+]
+StartOption = Annotated[
+    datetime | None,
+    typer.Option(
+        "--start",
+        formats=DATE_FORMATS,
+        metavar="DATE",
+        help="first day of week 1 (default: the Monday of the first logged session)",
+    ),
+]
+MinutesOption = Annotated[
+    int | None,
+    typer.Option("--minutes", metavar="M", help="minutes available per week (10–1680)"),
+]
+PreferOption = Annotated[
+    list[str] | None,
+    typer.Option("--prefer", metavar="SESSION", help="a preferred session id (repeatable)"),
+]
+AvoidOption = Annotated[
+    list[str] | None,
+    typer.Option("--avoid", metavar="SESSION", help="a session id to leave out (repeatable)"),
+]
+FusedOption = Annotated[
+    bool | None,
+    typer.Option("--fused-spine/--no-fused-spine", help="spine fused or syndesmophytes"),
+]
+OsteoporosisOption = Annotated[
+    bool | None, typer.Option("--osteoporosis/--no-osteoporosis", help="thin bones")
+]
+FallOption = Annotated[
+    bool | None, typer.Option("--fall-risk/--no-fall-risk", help="a raised risk of falling")
+]
+RedFlagOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--red-flag",
+        metavar="ID",
+        help="an open red flag, e.g. new_pain_after_fall (repeatable): no plan, the advice",
+    ),
+]
 _FLAGS = {
     "week": "--week",
     "minutes_per_week": "--minutes",
@@ -66,52 +109,35 @@ def _echo_json(value: Any) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False))
 
 
+def _options(**given: Any) -> Any:
+    from immunospine.services import plan
+
+    start = given["start"]
+    return plan.Options(
+        week=given.get("week"),
+        start=start.date() if start else None,
+        minutes_per_week=given["minutes"],
+        prefer=tuple(given["prefer"] or ()),
+        avoid=tuple(given["avoid"] or ()),
+        ankylosed_spine=given["fused_spine"],
+        osteoporosis=given["osteoporosis"],
+        fall_risk=given["fall_risk"],
+        red_flags=tuple(given["red_flag"] or ()),
+    )
+
+
 @plan_app.command("show", help="The week's plan: sessions by day, why, safety, adherence so far.")
 def show(
     patient_id: PatientId,
-    week: Annotated[
-        int | None,
-        typer.Option("--week", metavar="N", help="programme week (default: the week of today)"),
-    ] = None,
-    start: Annotated[
-        datetime | None,
-        typer.Option(
-            "--start",
-            formats=DATE_FORMATS,
-            metavar="DATE",
-            help="first day of week 1 (default: the Monday of the first logged session)",
-        ),
-    ] = None,
-    minutes: Annotated[
-        int | None,
-        typer.Option("--minutes", metavar="M", help="minutes available per week (10–1680)"),
-    ] = None,
-    prefer: Annotated[
-        list[str] | None,
-        typer.Option("--prefer", metavar="SESSION", help="a preferred session id (repeatable)"),
-    ] = None,
-    avoid: Annotated[
-        list[str] | None,
-        typer.Option("--avoid", metavar="SESSION", help="a session id to leave out (repeatable)"),
-    ] = None,
-    fused_spine: Annotated[
-        bool | None,
-        typer.Option("--fused-spine/--no-fused-spine", help="spine fused or syndesmophytes"),
-    ] = None,
-    osteoporosis: Annotated[
-        bool | None, typer.Option("--osteoporosis/--no-osteoporosis", help="thin bones")
-    ] = None,
-    fall_risk: Annotated[
-        bool | None, typer.Option("--fall-risk/--no-fall-risk", help="a raised risk of falling")
-    ] = None,
-    red_flag: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--red-flag",
-            metavar="ID",
-            help="an open red flag, e.g. new_pain_after_fall (repeatable): no plan, the advice",
-        ),
-    ] = None,
+    week: WeekOption = None,
+    start: StartOption = None,
+    minutes: MinutesOption = None,
+    prefer: PreferOption = None,
+    avoid: AvoidOption = None,
+    fused_spine: FusedOption = None,
+    osteoporosis: OsteoporosisOption = None,
+    fall_risk: FallOption = None,
+    red_flag: RedFlagOption = None,
     ics: Annotated[
         Path | None,
         typer.Option("--ics", metavar="FILE", help="also write the week as an iCalendar file"),
@@ -124,16 +150,16 @@ def show(
     from immunospine.reports import plan_text
     from immunospine.services import database, plan
 
-    options = plan.Options(
+    options = _options(
         week=week,
-        start=start.date() if start else None,
-        minutes_per_week=minutes,
-        prefer=tuple(prefer or ()),
-        avoid=tuple(avoid or ()),
-        ankylosed_spine=fused_spine,
+        start=start,
+        minutes=minutes,
+        prefer=prefer,
+        avoid=avoid,
+        fused_spine=fused_spine,
         osteoporosis=osteoporosis,
         fall_risk=fall_risk,
-        red_flags=tuple(red_flag or ()),
+        red_flag=red_flag,
     )
     day = today.date() if today else _today()
     try:
@@ -196,9 +222,21 @@ def log(
     typer.echo(plan_text.render_logged(stored))
 
 
-@plan_app.command("today", help="What is due today: questionnaires and the plan's sessions.")
+@plan_app.command(
+    "today",
+    help="What is due today: questionnaires and the plan's sessions (the plan options as for "
+    "plan show).",
+)
 def today_command(
     patient_id: PatientId,
+    start: StartOption = None,
+    minutes: MinutesOption = None,
+    prefer: PreferOption = None,
+    avoid: AvoidOption = None,
+    fused_spine: FusedOption = None,
+    osteoporosis: OsteoporosisOption = None,
+    fall_risk: FallOption = None,
+    red_flag: RedFlagOption = None,
     today: TodayOption = None,
     db: DbOption = None,
     as_json: JsonOption = False,
@@ -207,9 +245,22 @@ def today_command(
     from immunospine.reports import plan_text
     from immunospine.services import database, plan
 
+    options = _options(
+        start=start,
+        minutes=minutes,
+        prefer=prefer,
+        avoid=avoid,
+        fused_spine=fused_spine,
+        osteoporosis=osteoporosis,
+        fall_risk=fall_risk,
+        red_flag=red_flag,
+    )
     day = today.date() if today else _today()
-    with database.opened(db) as handle:
-        items = plan.today_list(handle, patient_id, actor=actor, today=day)
+    try:
+        with database.opened(db) as handle:
+            items = plan.today_list(handle, patient_id, actor=actor, today=day, options=options)
+    except InputError as exc:
+        raise _flagged(exc) from None
     if as_json:
         _echo_json(items)
         return

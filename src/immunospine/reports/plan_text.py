@@ -63,9 +63,14 @@ def render_plan(plan: Mapping[str, Any]) -> str:
 
 def _adherence(a: Mapping[str, Any]) -> str:
     if a["ratio"] is None:
-        text = "Adherence: nothing was due yet"
+        text = "Adherence: no sessions logged yet"
     else:
-        text = f"Adherence: {a['done']} of {a['due']} due sessions done ({a['ratio']:.0%})"
+        text = (
+            f"Adherence: {a['done']} of {a['due']} due sessions logged as done ({a['ratio']:.0%})"
+        )
+    if a["unlogged_weeks"]:
+        weeks = ", ".join(str(w) for w in a["unlogged_weeks"])
+        text += f"; nothing logged in week{'s' if len(a['unlogged_weeks']) > 1 else ''} {weeks}"
     text += f"; streak {a['current_streak_days']} days (longest {a['longest_streak_days']})"
     if a["missed_reasons"]:
         reasons = ", ".join(f"{r['reason']} ×{r['count']}" for r in a["missed_reasons"])

@@ -3,8 +3,10 @@
 **Rule**: within each planned week, a session id planned ``n`` times and logged as done ``m``
 times in that week counts ``min(n, m)`` as done (the day may move within the week); only
 sessions planned on or before ``today`` are due. Done sessions beyond the plan are counted
-apart (``extra``). A streak is a run of consecutive days with at least one session done; the
-current streak ends today or yesterday. Missed-session reasons are counted as written (case
+apart (``extra``). A week in which nothing was logged (neither done nor missed) is not read as
+nothing done: it is left out of ``due`` and ``done`` and listed in ``unlogged_weeks``. A
+streak is a run of consecutive days with at least one session done; the current streak ends
+today or yesterday. Missed-session reasons are counted as written (case
 and surrounding spaces ignored), most frequent first.
 
 With nothing due the ratio is ``None`` (not zero). No validated adherence questionnaire is
@@ -39,6 +41,7 @@ class Adherence:
     longest_streak_days: int
     missed: int
     missed_reasons: tuple[tuple[str, int], ...]
+    unlogged_weeks: tuple[int, ...] = ()
 
     @property
     def ratio(self) -> float | None:
@@ -58,6 +61,7 @@ class Adherence:
             "longest_streak_days": self.longest_streak_days,
             "missed": self.missed,
             "missed_reasons": [{"reason": r, "count": n} for r, n in self.missed_reasons],
+            "unlogged_weeks": list(self.unlogged_weeks),
         }
 
 
@@ -71,14 +75,22 @@ def adherence(
     """Adherence to ``plans`` (weeks) given the sessions logged (see the module docstring)."""
     due_total = done_total = extra = 0
     by_session: dict[str, list[int]] = {}
+    unlogged: list[int] = []
     for plan in plans:
+        if plan.week_start > today:
+            continue  # a week still to come
+        last = min(plan.week_end, today)
+        days = [d.on for d in done] + [m.on for m in missed]
+        if not any(plan.week_start <= day <= last for day in days):
+            unlogged.append(plan.week)
+            continue
         due: dict[str, int] = {}
         for p in plan.sessions:
             if p.on <= today:
                 due[p.session] = due.get(p.session, 0) + 1
         logged: dict[str, int] = {}
         for d in done:
-            if plan.week_start <= d.on <= min(plan.week_end, today):
+            if plan.week_start <= d.on <= last:
                 logged[d.session] = logged.get(d.session, 0) + 1
         for sid in sorted(set(due) | set(logged)):
             n, m = due.get(sid, 0), logged.get(sid, 0)
@@ -103,6 +115,7 @@ def adherence(
         longest_streak_days=longest,
         missed=len(missed),
         missed_reasons=tuple(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+        unlogged_weeks=tuple(unlogged),
     )
 
 
