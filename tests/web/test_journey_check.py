@@ -26,6 +26,8 @@ from tests.web.conftest import LiveSite, screenshot
 pytestmark = pytest.mark.browser
 
 REFERRAL = "Ask about a referral to a rheumatologist"
+UNLABELLED = """Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+  .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.name)"""
 
 
 def fill_check(page: Any, answers: dict[str, str]) -> None:
@@ -58,6 +60,7 @@ def run_journey(page: Any, live_site: LiveSite, tmp_path: Path, name: str) -> No
     # a follow-up stays hidden until its question is answered yes
     follow_up = page.get_by_test_id("question-morning_stiffness_minutes")
     expect(follow_up).to_be_hidden()
+    assert page.evaluate(UNLABELLED) == []
     fill_check(page, TYPICAL_AS)
     expect(follow_up).to_be_visible()
     screenshot(page, f"{name}-form")

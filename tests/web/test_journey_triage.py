@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web.conftest import LiveSite, browser_sign_in, screenshot
+from tests.web.test_journey_check import UNLABELLED
 
 pytestmark = pytest.mark.browser
 
@@ -17,6 +18,7 @@ def test_a_clinician_triages_on_a_phone(phone_page: Any, live_site: LiveSite) ->
     page = phone_page
     browser_sign_in(page, live_site, "clinician")
     page.goto(f"{live_site.url}/clinic/triage")
+    assert page.evaluate(UNLABELLED) == []
     page.get_by_label("Age", exact=True).focus()
     page.keyboard.type("31")
     page.get_by_label("Back pain has lasted").fill("40")
