@@ -56,7 +56,7 @@ COMMANDS: dict[str, Command] = {
         ("serve",), "Serve the HTTP API (calculators, triage; docs at /api/docs) until stopped."
     ),
     "patient": Command(
-        ("patient", "report", "treatment"), "Add patients and follow their records."
+        ("patient", "report", "patient_options"), "Add patients and follow their records."
     ),
     "visit": Command(("visit",), "Record clinic visits."),
     "plan": Command(

@@ -1,5 +1,6 @@
-"""``immunospine treatment options --input FILE`` and ``immunospine patient options ID``:
-treatment options by disease and severity (issue 12), to discuss with the clinician."""
+"""``immunospine treatment options --input FILE``: treatment options by disease and severity
+(issue 12), to discuss with the clinician. ``immunospine patient options ID`` is in
+``cli.patient_options`` (so that loading this command never loads the patient group alone)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ import typer
 
 from immunospine.cli import app
 from immunospine.cli._io import dumps_json, read_json_text
-from immunospine.cli.db import ActorOption, DbOption
-from immunospine.cli.patient import patient_app
 
 treatment_app = typer.Typer(
     help="Treatment options by disease and severity, from published guidelines: options to "
@@ -20,10 +19,12 @@ treatment_app = typer.Typer(
 )
 app.add_typer(treatment_app, name="treatment")
 
+__all__ = ["JsonOption", "print_options", "treatment_app"]
+
 JsonOption = Annotated[bool, typer.Option("--json", help="print JSON (for programs)")]
 
 
-def _print(answer: dict[str, object], as_json: bool, patient_id: str | None = None) -> None:
+def print_options(answer: dict[str, object], as_json: bool, patient_id: str | None = None) -> None:
     if as_json:
         typer.echo(dumps_json(answer))
         return
@@ -50,24 +51,4 @@ def options(
 
     path = None if input_file is None or str(input_file) == "-" else input_file
     text = read_json_text(path, context="treatment options", what="state")
-    _print(options_for_state(text).to_dict(), as_json)
-
-
-@patient_app.command(
-    "options",
-    help="Treatment options for a patient, the state read from the record (diagnosis, latest "
-    "scores, CRP, imaging, medication history); what the record does not hold shows as "
-    "'depends on'. To discuss with the clinician, never a prescription.",
-)
-def patient_options(
-    patient_id: Annotated[str, typer.Argument(metavar="ID", help="pseudonymous patient id")],
-    db: DbOption = None,
-    as_json: JsonOption = False,
-    actor: ActorOption = "cli",
-) -> None:
-    from immunospine.services import database
-    from immunospine.services.treatment import options_for_patient
-
-    with database.opened(db) as handle:
-        answer = options_for_patient(handle, actor, patient_id)
-    _print(answer.to_dict(), as_json, patient_id)
+    print_options(options_for_state(text).to_dict(), as_json)
