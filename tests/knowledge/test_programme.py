@@ -202,3 +202,23 @@ def test_catalogue_needs_every_contraindication() -> None:
     del data["contraindications"]["fall_risk"]
     with pytest.raises(ValueError, match="every contraindication code needs its entry"):
         cat_mod.Catalogue.model_validate(data, strict=False)
+
+
+def test_plan_weeks_is_plan_week_for_every_week() -> None:
+    from immunospine.knowledge.programme.planner import plan_weeks
+
+    data = {
+        "diagnosis": "axspa",
+        "programme_start": "2026-09-07",
+        "week": 12,
+        "basfi": 5,
+        "flare_dates": ["2026-10-06"],
+        "done": [{"session": "brisk_walking", "on": f"2026-09-{d:02d}"} for d in (7, 9, 16)],
+        "missed": [{"session": "relaxation", "on": "2026-09-22", "reason": "busy"}],
+    }
+    together = plan_weeks(parse_request(data))
+    alone = [plan_week(parse_request({**data, "week": w})) for w in range(1, 13)]
+    assert [p.to_dict() for p in together] == [p.to_dict() for p in alone]
+    assert len({p.step for p in together}) > 3
+    flagged = plan_weeks(parse_request({**data, "week": 2, "red_flags": ["new_pain_after_fall"]}))
+    assert [p.status for p in flagged] == ["red_flag", "red_flag"]

@@ -40,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from immunospine.errors import FieldProblem, InputError, NotFound
 from immunospine.knowledge.programme import catalogue as programme_catalogue
 from immunospine.knowledge.programme.adherence import Adherence, adherence
-from immunospine.knowledge.programme.planner import WeeklyPlan, plan_week
+from immunospine.knowledge.programme.planner import WeeklyPlan, plan_weeks
 from immunospine.knowledge.programme.request import (
     DoneSession,
     MissedSession,
@@ -152,15 +152,15 @@ def plan_for(
         **_answers(opts),
     )
     request = parse_request(data)
-    plan = plan_week(request)
     current = (today - start).days // 7 + 1  # adherence runs to the week of today
-    weeks = [plan_week(_week(request, k)) for k in range(1, current + 1)]
+    plans = plan_weeks(_week(request, max(week, current)))
+    plan = plans[week - 1]
     inputs["programme_start"] = start.isoformat()
     inputs["flare_dates"] = data["flare_dates"]
     return PatientPlan(
         patient_id=patient_id,
         plan=plan,
-        adherence=adherence(weeks, done, missed, today=today),
+        adherence=adherence(plans[: max(current, 0)], done, missed, today=today),
         inputs=inputs,
         logged_today=tuple(d.session for d in done if d.on == today),
     )

@@ -5,7 +5,8 @@
 - ``request``: what the planner is given (``PlanRequest``), validated with errors that name the
   field, the value and the allowed range;
 - ``planner``: ``plan_week`` — one week's plan growing toward the physical-activity dose, eased
-  during a flare, explained in sentences; an open red flag gives the red-flag advice, no plan;
+  during a flare, explained in sentences; an open red flag gives the red-flag advice, no plan
+  (``plan_weeks``: weeks 1 to n in one pass);
 - ``sessions``: one week's sessions on days (``WeekBuilder``, ``PlannedSession``);
 - ``adherence``: sessions done vs planned, streaks, reasons for missed sessions.
 

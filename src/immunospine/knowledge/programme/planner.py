@@ -54,6 +54,7 @@ __all__ = [
     "RedFlagAdvice",
     "WeeklyPlan",
     "plan_week",
+    "plan_weeks",
     "week_dates",
     "weekday_name",
 ]
@@ -159,20 +160,36 @@ class WeeklyPlan:
 
 def plan_week(request: PlanRequest) -> WeeklyPlan:
     """The plan for ``request.week`` (see the module docstring for the rule)."""
+    return plan_weeks(request)[-1]
+
+
+def plan_weeks(request: PlanRequest) -> list[WeeklyPlan]:
+    """The plans of weeks 1 to ``request.week``, in one pass (each week's step builds on the
+    weeks before it, so this is linear where planning each week alone would be quadratic)."""
     cat = catalogue()
-    start, end = week_dates(request.programme_start, request.week)
-    goal = {
-        "aerobic_minutes_per_week": cat.goal.aerobic_moderate_min_per_week,
-        "strength_sessions_per_week": cat.goal.strength_sessions_per_week,
-    }
     if request.red_flags:
-        return _red_flag_plan(request, cat, start, end, goal)
+        return [_red_flag_plan(request, cat, w) for w in range(1, request.week + 1)]
     level, level_why = _level(request, cat)
-    step, step_why = _step(request, cat, level)
-    eased, flare_day = _eased(request, cat, request.week)
-    week = WeekBuilder(request, cat, level, step, eased, request.week)
+    return [
+        _plan(request, cat, week, level, level_why, step, step_why)
+        for week, (step, step_why) in enumerate(_steps(request, cat, level), start=1)
+    ]
+
+
+def _plan(
+    request: PlanRequest,
+    cat: Catalogue,
+    number: int,
+    level: Band,
+    level_why: Sequence[str],
+    step: int,
+    step_why: Sequence[str],
+) -> WeeklyPlan:
+    start, end = week_dates(request.programme_start, number)
+    eased, flare_day = _eased(request, cat, number)
+    week = WeekBuilder(request, cat, level, step, eased, number)
     why = [
-        f"Week {request.week} of your programme, {weekday_name(start)} to {weekday_name(end)}.",
+        f"Week {number} of your programme, {weekday_name(start)} to {weekday_name(end)}.",
         *level_why,
         *step_why,
     ]
@@ -194,7 +211,7 @@ def plan_week(request: PlanRequest) -> WeeklyPlan:
     return WeeklyPlan(
         status="plan",
         diagnosis=request.diagnosis,
-        week=request.week,
+        week=number,
         week_start=start,
         week_end=end,
         level=level,
@@ -205,13 +222,19 @@ def plan_week(request: PlanRequest) -> WeeklyPlan:
         safety=tuple(week.safety),
         sources=tuple(sources),
         unverified=tuple(unverified),
-        goal=goal,
+        goal=_goal(cat),
     )
 
 
-def _red_flag_plan(
-    request: PlanRequest, cat: Catalogue, start: date, end: date, goal: dict[str, int]
-) -> WeeklyPlan:
+def _goal(cat: Catalogue) -> dict[str, int]:
+    return {
+        "aerobic_minutes_per_week": cat.goal.aerobic_moderate_min_per_week,
+        "strength_sessions_per_week": cat.goal.strength_sessions_per_week,
+    }
+
+
+def _red_flag_plan(request: PlanRequest, cat: Catalogue, number: int) -> WeeklyPlan:
+    start, end = week_dates(request.programme_start, number)
     advice = []
     for item in request.red_flags:
         if item == FALL_RED_FLAG:
@@ -227,7 +250,7 @@ def _red_flag_plan(
     return WeeklyPlan(
         status="red_flag",
         diagnosis=request.diagnosis,
-        week=request.week,
+        week=number,
         week_start=start,
         week_end=end,
         level=None,
@@ -240,7 +263,7 @@ def _red_flag_plan(
         ),
         safety=(),
         red_flags=tuple(advice),
-        goal=goal,
+        goal=_goal(cat),
     )
 
 
@@ -297,20 +320,25 @@ def _eased(request: PlanRequest, cat: Catalogue, week: int) -> tuple[bool, date 
     return (True, max(days)) if days else (False, None)
 
 
-def _step(request: PlanRequest, cat: Catalogue, level: Band) -> tuple[int, list[str]]:
-    """The progression step of ``request.week``: 1 + the earlier weeks that counted.
+def _steps(request: PlanRequest, cat: Catalogue, level: Band) -> list[tuple[int, list[str]]]:
+    """Each week's progression step (1 + the earlier weeks that counted) and why.
 
     A week with nothing logged (neither done nor missed) is not read as nothing done: it counts
     as planned, and the explanation says so.
     """
-    step, flare_weeks, held_weeks, unlogged = 1, [], [], []
-    for k in range(1, request.week):
+    out: list[tuple[int, list[str]]] = []
+    step = 1
+    flare_weeks: list[int] = []
+    held_weeks: list[int] = []
+    unlogged: list[int] = []
+    days = [d.on for d in request.done] + [m.on for m in request.missed]
+    for k in range(1, request.week):  # the last week's own outcome moves no later week
+        out.append((step, _step_why(flare_weeks, held_weeks, unlogged)))
         eased, _ = _eased(request, cat, k)
         if eased:
             flare_weeks.append(k)
             continue
         start, end = week_dates(request.programme_start, k)
-        days = [d.on for d in request.done] + [m.on for m in request.missed]
         if not any(start <= day <= end for day in days):
             unlogged.append(k)
         else:
@@ -320,6 +348,11 @@ def _step(request: PlanRequest, cat: Catalogue, level: Band) -> tuple[int, list[
                 held_weeks.append(k)
                 continue
         step += 1
+    out.append((step, _step_why(flare_weeks, held_weeks, unlogged)))
+    return out
+
+
+def _step_why(flare_weeks: list[int], held_weeks: list[int], unlogged: list[int]) -> list[str]:
     why = []
     if flare_weeks:
         why.append(f"The build-up paused after the flare in {_weeks(flare_weeks)}.")
@@ -334,7 +367,7 @@ def _step(request: PlanRequest, cat: Catalogue, level: Band) -> tuple[int, list[
             f"{'it' if len(unlogged) == 1 else 'they'} went as planned; log your sessions so "
             "it can adapt to you."
         )
-    return step, why
+    return why
 
 
 def _weeks(numbers: Sequence[int]) -> str:
