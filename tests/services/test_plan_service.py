@@ -203,3 +203,28 @@ def test_fold_and_escape() -> None:
     assert all(p.startswith(" ") for p in pieces[1:])
     assert "".join(p[1:] if i else p for i, p in enumerate(pieces)) == line
     assert icalendar.fold("SHORT") == "SHORT"
+
+
+def test_scores_are_passed_exactly(db: Database) -> None:
+    """ASDAS 2.097 is low activity (< 2.1); rounding it to 2.1 would make it high."""
+    from immunospine.records import Assessment
+    from immunospine.services.plan import _request_data
+
+    patient = Patient(
+        patient_id="EX",
+        year_of_birth=1980,
+        diagnoses=(Diagnosis(condition=Condition.AXIAL_SPONDYLOARTHRITIS, diagnosed_on=START),),
+    )
+    asdas = Assessment(
+        patient_id="EX",
+        assessed_on=START,
+        calculator="asdas_crp",
+        version="1",
+        inputs={},
+        score=2.097,
+        category="low",
+        result={},
+    )
+    data, inputs = _request_data(patient, [asdas], [], TODAY)
+    assert data["asdas"] == 2.097
+    assert inputs["asdas"]["score"] == 2.097

@@ -221,19 +221,19 @@ def _request_data(
             code="missing",
             has_value=False,
         )
-    latest: dict[str, Assessment] = {}
+    latest: dict[str, tuple[Assessment, float]] = {}
     for a in assessments:  # oldest first: the last one wins
         if a.score is not None:
-            latest[a.calculator] = a
+            latest[a.calculator] = (a, a.score)
     data: dict[str, Any] = {"diagnosis": diagnosis, "age": today.year - patient.year_of_birth}
     inputs: dict[str, Any] = {"diagnosis": diagnosis, "age": data["age"]}
     for name, calculators in {**_SCORES, "asdas": _ASDAS}.items():
         found = [latest[c] for c in calculators if c in latest]
         if found:
-            best = max(found, key=lambda a: a.assessed_on)
-            data[name] = round(float(best.score or 0.0), 2)
+            best, score = max(found, key=lambda pair: pair[0].assessed_on)
+            data[name] = score  # exact: rounding could move a score across a cut-off
             inputs[name] = {
-                "score": data[name],
+                "score": score,
                 "calculator": best.calculator,
                 "assessed_on": best.assessed_on.isoformat(),
             }
