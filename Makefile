@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 .PHONY: run test check pytest fuzz lock docs bench clean
 
 run: $(STAMP)
-	$(BIN)/immunospine demo
+	$(BIN)/immunospine demo --serve
 
 test: $(STAMP)
 	scripts/check

@@ -237,3 +237,35 @@ def browser_sign_in(page: Any, site: LiveSite, role: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_test_id("sign-in").click()
     page.wait_for_load_state()
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SERIOUS = ("serious", "critical")
+
+
+def assert_accessible(page: Any, name: str) -> None:
+    """Run axe-core (vendored for the tests) on the page: no serious or critical violations.
+
+    The script goes in through the DevTools protocol (``page.evaluate``), which the page's
+    Content-Security-Policy does not govern, so the app's policy stays as it is in production.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a',"
+        " 'wcag21aa', 'best-practice']}})"
+    )
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+    assert not bad, f"{name}: " + "\n".join(bad)
+
+
+def assert_fits(page: Any, name: str) -> None:
+    """Nothing on the page is wider than the screen (no sideways scrolling at 360 px)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"{name}: the page is {overflow} px wider than the screen"

@@ -9,14 +9,16 @@ by the face, and exist only in this synthetic database.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
 from immunospine.services import accounts, tracking
 from immunospine.settings import Settings
 from immunospine.storage.uow import Database
 
-__all__ = ["DEMO_USERNAMES", "DemoLogin", "create_demo_users"]
+__all__ = ["DEMO_USERNAMES", "DemoLogin", "DemoSite", "create_demo_users", "prepare_site"]
 
 DEMO_USERNAMES: Mapping[str, str] = {
     "admin": "demo-admin",
@@ -87,3 +89,38 @@ def create_demo_users(
     for pid in every:
         accounts.assign(db, DEMO_USERNAMES["clinician"], pid, actor=ACTOR)
     return logins
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSite:
+    """A ready demo web site: its database and the demo logins."""
+
+    database_url: str
+    patients: int
+    logins: tuple[DemoLogin, ...]
+
+
+def prepare_site(
+    path: Path,
+    *,
+    patients: int = 40,
+    seed: int = 2026,
+    settings: Settings | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> DemoSite:
+    """A fresh SQLite demo clinic at ``path`` whose records run up to today, with demo users.
+
+    An earlier file at ``path`` is replaced (it holds only synthetic data the demo made).
+    """
+    from immunospine.services import database, demo_clinic
+
+    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    url = f"sqlite:///{path}"
+    today = datetime.now().astimezone().date()
+    with database.opened(url, settings, create=True) as db:
+        database.upgrade(db)
+        demo_clinic.seed_clinic(db, patients, seed, actor=ACTOR, end=today, on_progress=on_progress)
+        logins = create_demo_users(db, settings=settings)
+    return DemoSite(url, patients, tuple(logins))
