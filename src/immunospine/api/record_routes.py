@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Query
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from immunospine.api.auth import Caller, add_auth_routes
@@ -35,6 +35,7 @@ from immunospine.api.record_common import (
     Db,
     IsoDate,
     JsonAnswer,
+    audit_with_read,
     body_ref,
 )
 from immunospine.errors import InputError
@@ -122,6 +123,7 @@ def _add_schemas(app: FastAPI) -> None:
 def _list_and_create(router: APIRouter) -> None:
     @router.get("/patients", responses=READ_ERRORS)
     def list_patients(
+        request: Request,
         who: Caller,
         db: Db,
         off_target: bool = False,
@@ -140,6 +142,7 @@ def _list_and_create(router: APIRouter) -> None:
             flare_since=flare_since,
             due=due,
             limit=limit,
+            also=audit_with_read(request, who),
         )
         return JsonAnswer(listing.to_dict())
 
@@ -187,6 +190,7 @@ def _reads(router: APIRouter) -> None:
 
     @router.get("/patients/{patient_id}/timeline", responses=READ_ERRORS)
     def timeline(
+        request: Request,
         patient_id: str,
         who: Caller,
         db: Db,
@@ -202,7 +206,15 @@ def _reads(router: APIRouter) -> None:
     ) -> Response:
         """Everything recorded for the patient in date order (`patient timeline --json`)."""
         kinds = [k.strip() for k in kind.split(",") if k.strip()] if kind is not None else None
-        body = access.timeline_json_for(db, who, patient_id, since=since, until=until, kinds=kinds)
+        body = access.timeline_json_for(
+            db,
+            who,
+            patient_id,
+            since=since,
+            until=until,
+            kinds=kinds,
+            also=audit_with_read(request, who),
+        )
         return Response(body, media_type="application/json")
 
     @router.get("/patients/{patient_id}/response", responses=READ_ERRORS)

@@ -18,7 +18,7 @@ The routes call ``require_record_access`` (or ``require_role``) and then the rec
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Literal
 
@@ -157,17 +157,22 @@ def timeline_json_for(
     since: date | None = None,
     until: date | None = None,
     kinds: Iterable[str] | None = None,
+    also: Callable[[UnitOfWork], None] | None = None,
 ) -> bytes:
     """``timeline_for(...).to_dict()`` as compact JSON (``record.timeline_json``: reused while
-    the record is unchanged), authorised and audited in one transaction."""
+    the record is unchanged), authorised and audited in one transaction; ``also`` is a last
+    step of that transaction when the read succeeds (``audit.request_audit``)."""
     with db.transaction() as uow:
         refusal = check_record_access(uow, principal, patient_id, write=False)
         if refusal is None:
             wanted = record.timeline_kinds(kinds)
             record.audit(uow, principal.username, "read", patient_id, "timeline")
-            return record.cached_timeline_json(
+            body = record.cached_timeline_json(
                 uow, patient_id, since=since, until=until, kinds=wanted
             )
+            if also is not None:
+                also(uow)
+            return body
     raise refusal
 
 
@@ -180,11 +185,13 @@ def patient_list_for(
     flare_since: date | None = None,
     due: bool = False,
     limit: int | None = None,
+    also: Callable[[UnitOfWork], None] | None = None,
 ) -> clinic_list.PatientList:
     """``clinic_list.list_patients`` of the patients ``principal`` may see
-    (``visible_patient_ids``), in one transaction with the audit of the shown patients."""
+    (``visible_patient_ids``), in one transaction with the audit of the shown patients;
+    ``also`` is a last step of that transaction (``audit.request_audit``)."""
     with db.transaction() as uow:
-        return clinic_list.read_list(
+        listing = clinic_list.read_list(
             uow,
             actor=principal.username,
             today=today,
@@ -194,3 +201,6 @@ def patient_list_for(
             limit=limit,
             only=frozenset(_visible(uow, principal)),
         )
+        if also is not None:
+            also(uow)
+    return listing

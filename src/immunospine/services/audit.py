@@ -6,14 +6,18 @@ trigger). Querying the log is itself audited, as a read of entity ``audit_log``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from immunospine.errors import InputError
 from immunospine.records import AuditAction, AuditEntry
 from immunospine.services.record import audit, check_actor
-from immunospine.storage.uow import Database
+from immunospine.storage.uow import Database, UnitOfWork
 
-__all__ = ["audit_trail", "record_request"]
+__all__ = ["AuditStep", "audit_trail", "record_request", "request_audit"]
+
+AuditStep = Callable[[UnitOfWork], None]
+"""A last step of another service's transaction (its ``also=``), e.g. ``request_audit``."""
 
 
 def audit_trail(
@@ -56,5 +60,19 @@ def record_request(
     """One API request in the log: who, the route (its template, not the ids) and the outcome
     (the HTTP status); entity ``api_request``. The services log what was read or changed."""
     with db.transaction() as uow:
-        action: AuditAction = "read" if method in ("GET", "HEAD") else "update"
+        request_audit(
+            actor=actor, method=method, route=route, patient_id=patient_id, status=status
+        )(uow)
+
+
+def request_audit(
+    *, actor: str, method: str, route: str, patient_id: str | None, status: int
+) -> AuditStep:
+    """``record_request`` as a last step of another transaction (``also=`` of the services
+    that take it), so that a read and the entry of its request are committed together."""
+    action: AuditAction = "read" if method in ("GET", "HEAD") else "update"
+
+    def write(uow: UnitOfWork) -> None:
         audit(uow, actor, action, patient_id, "api_request", None, f"{method} {route} -> {status}")
+
+    return write
