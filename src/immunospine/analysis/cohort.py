@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 COHORT_FACTORS = ("stress_nrs", "sleep_hours", "exercise_min")
-MIXED_MAX_PERSONS = 1500
+MIXED_MAX_PERSONS = 1000
 MIN_PERSONS_MIXED = 10
 MIN_DAYS_PER_PERSON = 14
 MIN_PERSONS_RICLPM = 50
@@ -119,8 +119,11 @@ def analyze_cohort(
 
 def cohort_result(data: CohortData, *, seed: int = 0) -> dict[str, Any]:
     """``analyze_cohort`` for data already gathered."""
-    wb = within_between(data.daily_frame(), seed=seed)
-    cl = riclpm(data.panel_frame())
+    from immunospine.analysis.stats import one_blas_thread
+
+    with one_blas_thread():
+        wb = within_between(data.daily_frame(), seed=seed)
+        cl = riclpm(data.panel_frame())
     missing = [m for m in (wb.get("not_enough_data"), cl.get("not_enough_data")) if m]
     return {
         "n_patients": data.patients,

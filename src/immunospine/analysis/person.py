@@ -44,7 +44,7 @@ import pandas as pd
 from immunospine.analysis.changes import treatment_changes
 from immunospine.analysis.discordance import discordance
 from immunospine.analysis.series import FACTORS, OUTCOMES, SCALE, PatientData
-from immunospine.analysis.stats import bh_q_values, ols_ar1, trend_columns
+from immunospine.analysis.stats import bh_q_values, ols_ar1, one_blas_thread, trend_columns
 
 __all__ = [
     "ASSOCIATION_NOTE",
@@ -92,9 +92,10 @@ def analyze_person(
     data: PatientData, *, max_lag: int = DEFAULT_MAX_LAG, since: date | None = None
 ) -> dict[str, Any]:
     """The whole single-person analysis as JSON-ready values (names: see issue 11)."""
-    associations, missing = lagged_associations(data, max_lag=max_lag)
-    disc = discordance(data)
-    changes = treatment_changes(data)
+    with one_blas_thread():
+        associations, missing = lagged_associations(data, max_lag=max_lag)
+        disc = discordance(data)
+        changes = treatment_changes(data)
     return {
         "patient_id": data.patient_id,
         "since": since.isoformat() if since else None,

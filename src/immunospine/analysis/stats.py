@@ -7,6 +7,7 @@ Everything here works on plain numpy arrays; the analyses assemble designs and r
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,14 +20,28 @@ __all__ = [
     "hac_lags",
     "ols_ar1",
     "ols_hac",
+    "one_blas_thread",
     "trend_columns",
 ]
 
 Array = NDArray[np.float64]
 
+AR1_ITERATIONS = 1
 TREND_KNOT_DAYS = 90
 """The slow trend is piecewise linear with a knot every 90 days: it absorbs drifts over
 months (a new treatment, the seasons) so that what remains is day-to-day movement."""
+
+
+def one_blas_thread() -> AbstractContextManager[object]:
+    """Run the linear algebra on one thread: these matrices are small (hundreds of rows, tens
+    of columns) and a multi-threaded BLAS spends more time starting and waiting for threads
+    than computing (on the 2-core benchmark machine 6× slower for one patient)."""
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - installed with semopy
+        return nullcontext()
+    limits: AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,18 +135,28 @@ def ols_ar1(
     first = ols_hac(y, x, robust=False)
     if first is None:
         return None
-    beta = np.array([c.estimate for c in first])
-    resid = y - x @ beta
     consecutive = np.flatnonzero(np.diff(day) == 1) + 1  # rows whose previous day is present
     if len(consecutive) <= x.shape[1] + 2:
         return None
     prev = consecutive - 1
-    den = float(resid[prev] @ resid[prev])
-    phi = float(resid[consecutive] @ resid[prev]) / den if den > 0 else 0.0
-    phi = min(0.95, max(-0.95, phi))
-    ys = y[consecutive] - phi * y[prev]
-    xs = x[consecutive] - phi * x[prev]
-    coefs = ols_hac(ys, xs, robust=robust)
-    if coefs is None:
+    beta = np.array([c.estimate for c in first])
+    phi = 0.0
+    coefs: list[Coefficient] | None = None
+    for _ in range(AR1_ITERATIONS):
+        resid = y - x @ beta
+        den = float(resid[prev] @ resid[prev])
+        new_phi = float(resid[consecutive] @ resid[prev]) / den if den > 0 else 0.0
+        new_phi = min(0.95, max(-0.95, new_phi))
+        converged = coefs is not None and abs(new_phi - phi) < 1e-4
+        phi = new_phi
+        if converged:
+            break
+        coefs = ols_hac(
+            y[consecutive] - phi * y[prev], x[consecutive] - phi * x[prev], robust=robust
+        )
+        if coefs is None:
+            return None
+        beta = np.array([c.estimate for c in coefs])
+    if coefs is None:  # pragma: no cover - the loop runs at least once
         return None
     return coefs, len(consecutive), phi
