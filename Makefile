@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check pytest fuzz lock docs bench clean
+.PHONY: run test check pytest fuzz lock docs bench clean translations
 
 run: $(STAMP)
 	$(BIN)/immunospine demo --serve
@@ -32,6 +32,12 @@ fuzz: $(STAMP)
 lock: $(STAMP)
 	[ -x $(BIN)/uv ] || $(BIN)/python -m pip install --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --extra all --extra dev --extra spark --python-version 3.11 --generate-hashes -o requirements.lock
+
+# The web pages' strings: extract the catalogue template, update each language, compile (English
+# ships; add a language with `$(BIN)/pybabel init -i $(LOCALE)/messages.pot -d $(LOCALE) -l xx`).
+LOCALE := src/immunospine/web/locale
+translations: $(STAMP)
+	$(BIN)/python -m immunospine.web.catalogue --write
 
 docs: $(STAMP)
 	$(BIN)/python -m immunospine.docsgen --write
