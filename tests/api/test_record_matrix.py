@@ -60,6 +60,10 @@ def _visit(caller: str, c: Clinic) -> dict[str, Any]:
     }
 
 
+def _session(caller: str, c: Clinic) -> dict[str, Any]:
+    return {"session": "swimming", "on": "2024-02-03", "minutes": 30}
+
+
 def _new_patient(caller: str, c: Clinic) -> dict[str, Any]:
     return {"patient_id": f"NEW-{caller}", "year_of_birth": 1991, "sex": "female"}
 
@@ -114,6 +118,10 @@ ROUTES: dict[str, tuple[str, str, Body, tuple[int, ...]]] = {
     "fhir export": ("GET", "/api/v1/patients/{A}/fhir", _none, READ_A),
     "fhir import": ("POST", "/api/v1/fhir", _bundle, (401, 403, 403, 201, 201, 201)),
     "report": ("GET", "/api/v1/patients/{A}/report.pdf", _none, READ_A),
+    "plan": ("GET", "/api/v1/patients/{A}/plan", _none, READ_A),
+    "plan calendar": ("GET", "/api/v1/patients/{A}/plan.ics", _none, READ_A),
+    "plan session": ("POST", "/api/v1/patients/{A}/plan/sessions", _session, PATIENT_WRITE_A),
+    "today": ("GET", "/api/v1/patients/{A}/today", _none, READ_A),
     "audit": ("GET", "/api/v1/audit?patient_id={A}", _none, (401, 403, 403, 403, 403, 200)),
 }
 CASES = [
