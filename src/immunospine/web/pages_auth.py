@@ -44,7 +44,7 @@ def login_page(request: Request, next: str = "") -> Response:  # noqa: A002 - th
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    form = await checked_form(request)
+    form = await checked_form(request, before_sign_in=True)
     username = form.get("username", "").strip()
     next_path = form.get("next", "")
     db = page_database(request)
@@ -59,6 +59,7 @@ async def login(request: Request) -> Response:
         context = {"title": _("Sign in"), "next": next_path, "username": username}
         status = 429 if isinstance(exc, RateLimited) else 401
         return render(request, "login.html", {**context, "error": str(exc)}, status_code=status)
+    web_sessions.end_session(db, request.cookies.get(COOKIE))  # one browser, one session
     token, _session = web_sessions.start_session(db, principal, settings=settings)
     answer = RedirectResponse(safe_next(next_path, HOMES[principal.role]), status_code=303)
     set_session_cookie(answer, request, token, settings.web_session_max_seconds)

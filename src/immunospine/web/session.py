@@ -97,11 +97,14 @@ def anonymous_csrf(request: Request) -> str:
     return token
 
 
-async def checked_form(request: Request) -> dict[str, str]:
-    """The posted form's fields (text only), after the CSRF check (``CsrfRefused``)."""
+async def checked_form(request: Request, *, before_sign_in: bool = False) -> dict[str, str]:
+    """The posted form's fields (text only), after the CSRF check (``CsrfRefused``).
+
+    ``before_sign_in``: a form shown to anyone (the sign-in form) carries the pre-sign-in token
+    even when the browser already holds a session (two tabs, signing in as someone else)."""
     form = await request.form()
     given = form.get(CSRF_FIELD)
-    session = current_session(request)
+    session = None if before_sign_in else current_session(request)
     expected = session.csrf_token if session is not None else request.cookies.get(ANON_CSRF_COOKIE)
     if not expected or not isinstance(given, str) or not csrf_matches(expected, given):
         raise CsrfRefused()
