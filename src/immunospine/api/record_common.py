@@ -4,14 +4,16 @@ the documented error answers, and the body schemas the services' models do not g
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from immunospine.api.auth import Caller, app_database
@@ -54,9 +56,11 @@ IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 """A date query parameter, written ``YYYY-MM-DD``."""
 
 
-def _audited(request: Request, who: Caller, db: Db) -> Iterator[None]:
+async def _audited(request: Request, who: Caller, db: Db) -> AsyncIterator[None]:
     """Log the request with the user, the route and the outcome (after the route ran), unless
-    the route succeeded and its own transaction did it (``audit_with_read``)."""
+    the route succeeded and its own transaction did it (``audit_with_read``). Async, so that
+    a request whose route logged itself does not pass through the thread pool twice more; the
+    database write runs in the thread pool."""
     from immunospine.services.audit import record_request
 
     route = request.scope.get("route")
@@ -79,8 +83,8 @@ def _audited(request: Request, who: Caller, db: Db) -> Iterator[None]:
         raise
     finally:
         if failed or not getattr(request.state, "request_audited", False):
-            record_request(
-                db,
+            await run_in_threadpool(
+                partial(record_request, db),
                 actor=who.username,
                 method=request.method,
                 route=str(getattr(route, "path", request.url.path)),
