@@ -16,7 +16,7 @@ def test_chart_has_a_row_per_factor_and_marks_the_clear_ones() -> None:
     assert "Sleep +1 hour, day before" in labels and "Stress +1 point, same day" in labels
     assert len(values) == len({v["label"].split(",")[0] for v in values})
     assert {v["clear"] for v in values} == {"clear (q < 0.05)", "uncertain"}
-    assert "not causes" in spec["title"]
+    assert "not causes" in spec["title"] and "blue: clear" in spec["title"]
 
 
 def test_no_data_says_so() -> None:

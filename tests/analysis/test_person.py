@@ -118,6 +118,29 @@ def test_treatment_change_is_found() -> None:
     assert "lower" in change["text"]
 
 
+def test_treatment_without_visits_in_the_period() -> None:
+    spec = PersonSpec(treatment_day=30, n_days=200)
+    timeline = simulate_timeline(spec, seed=4)
+    since = timeline.entries[-1].on - timedelta(days=100)  # after the start, no CRP before
+    result = analyze_person(patient_data(timeline, since=since + timedelta(days=1)))
+    change = next(c for c in result["treatment_changes"] if c["kind"] == "start")
+    assert all("not_enough_data" in r for r in change["results"])
+    no_visits = analyze_person(
+        patient_data(
+            Timeline(
+                patient=timeline.patient,
+                entries=tuple(e for e in timeline.entries if e.kind != "lab_result"),
+            )
+        )
+    )
+    assert no_visits["discordance"]["n_visits_assessed"] == 0
+    assert any(
+        "no visit" in r.get("not_enough_data", "")
+        for c in no_visits["treatment_changes"]
+        for r in c["results"]
+    )
+
+
 @pytest.mark.parametrize("max_lag", [0, 1])
 def test_max_lag_bounds_the_lags(max_lag: int) -> None:
     result = analyze_person(patient_data(simulate_timeline(PersonSpec(), seed=2)), max_lag=max_lag)

@@ -122,7 +122,14 @@ def _score_its(data: PatientData, event: TreatmentEvent, score: str) -> dict[str
     from scipy import stats
 
     base: dict[str, Any] = {"outcome": score}
-    v = data.visits[score].dropna() if not data.visits.empty else pd.Series(dtype=float)
+    v = data.visits[score].dropna()
+    if v.empty:
+        return {
+            **base,
+            "n_before": 0,
+            "n_after": 0,
+            "not_enough_data": f"no visit with {score} in the period",
+        }
     t0 = pd.Timestamp(event.on)
     v = v[
         (v.index >= t0 - pd.Timedelta(days=SCORE_WINDOW_DAYS))

@@ -406,8 +406,12 @@ CHARTS: Mapping[str, Callable[[PrevisitData], dict[str, Any]]] = {
 
 
 def all_charts(data: PrevisitData) -> dict[str, dict[str, Any]]:
-    """Every chart's specification, by name."""
-    return {name: chart(data) for name, chart in CHARTS.items()}
+    """Every chart's specification, by name (and the associations chart when the data hold an
+    analysis with at least one association: an empty one would only take room on the page)."""
+    specs = {name: chart(data) for name, chart in CHARTS.items()}
+    if data.analysis is not None and data.analysis.get("associations"):
+        specs["associations_chart"] = associations_chart(data.analysis)
+    return specs
 
 
 _FACTOR_WORDS = {
@@ -456,6 +460,7 @@ def associations_chart(analysis: Mapping[str, Any], *, outcome: str = "pain_nrs"
         "type": "nominal",
         "title": None,
         "scale": {"domain": ["clear (q < 0.05)", "uncertain"], "range": ["#1f5fa8", "#aaaaaa"]},
+        "legend": None,  # said in the title: a legend row costs a line of the printed page
     }
     tooltip = [
         {"field": "label", "title": "Factor"},
@@ -466,7 +471,11 @@ def associations_chart(analysis: Mapping[str, Any], *, outcome: str = "pain_nrs"
     ]
     config = _config()
     config["axisY"] = {"minExtent": 150, "maxExtent": 220, "labelLimit": 220}
-    x_title = "Pain (points) per step of the factor; bars: 95 % confidence interval"
+    x_title = "Change in pain (points) per step of the factor; bars: 95 % confidence interval"
+    x_axis = {  # an ASCII minus: d3's U+2212 would make the PDF embed a Unicode font
+        "labelExpr": "datum.value < 0 ? '-' + format(-datum.value, '.1f') "
+        ": format(datum.value, '.1f')"
+    }
     layers: list[dict[str, Any]] = [
         {
             "data": {"values": [{"zero": 0}]},
@@ -481,20 +490,26 @@ def associations_chart(analysis: Mapping[str, Any], *, outcome: str = "pain_nrs"
                 "mark": {"type": "rule", "strokeWidth": 2},
                 "encoding": {
                     "y": y,
-                    "x": {"field": "low", "type": "quantitative", "title": x_title},
+                    "x": {
+                        "field": "low",
+                        "type": "quantitative",
+                        "title": x_title,
+                        "axis": x_axis,
+                    },
                     "x2": {"field": "high"},
                     "color": colour,
                 },
             },
             {
                 "data": {"values": values},
-                "mark": {"type": "point", "filled": True, "size": 50},
+                "mark": {"type": "point", "filled": True, "size": 30},
                 "encoding": {"y": y, "x": {"field": "estimate", "type": "quantitative"},
                              "color": colour, "tooltip": tooltip},
             },
         ]  # fmt: skip
     title = (
-        "What moved with your pain (associations in your own records, not causes)"
+        "What moved with your pain (blue: clear, q < 0.05; grey: uncertain). "
+        "Associations in your own records, not causes"
         if values
         else "What moved with your pain: not enough diary data to tell"
     )
@@ -502,7 +517,7 @@ def associations_chart(analysis: Mapping[str, Any], *, outcome: str = "pain_nrs"
         "$schema": SCHEMA,
         "title": title,
         "width": PLOT_WIDTH_PX - 160,
-        "height": max(20 * len(values), 20),
+        "height": max(12 * len(values), 12),
         "config": config,
         "layer": layers,
     }

@@ -8,9 +8,10 @@ them. Everything is frozen plain data, so one report renders the same way in eve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Bar",
@@ -234,3 +235,6 @@ class PrevisitData:
     """What prepared the report, with its version (printed in the footer)."""
     options: tuple[OptionItem, ...] = ()
     """Treatment options to discuss (issue 12); empty when no diagnosis has a pathway."""
+    analysis: Mapping[str, Any] | None = None
+    """The single-person analysis of the period's last year of diary (``analyze patient
+    --json``, issue 11), for the "what moved with your pain" chart; ``None``: not analysed."""

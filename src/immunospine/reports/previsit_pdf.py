@@ -279,7 +279,7 @@ def _layout(view: PrevisitView, svgs: Mapping[str, str], fonts: tuple[Path, Path
     # One scale for every chart (set by the first; all are about as wide), so their time axes
     # line up; a chart a pixel wider is shrunk to fit rather than run into the margin.
     mm_per_px = 0.0
-    for name in charts.CHARTS:
+    for name in [n for n in (*charts.CHARTS, "associations_chart") if n in svgs]:
         svg = svgs[name]
         fit = CONTENT_W / _svg_size(svg)[0]
         mm_per_px = min(mm_per_px or fit * chart_scale, fit)

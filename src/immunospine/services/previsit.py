@@ -12,8 +12,9 @@ the patient's current one (the latest score on record), as ``tracking.treat_to_t
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from immunospine.errors import InputError
 from immunospine.records import (
@@ -23,6 +24,7 @@ from immunospine.records import (
     LabResult,
     MedicationCourse,
     Patient,
+    Timeline,
 )
 from immunospine.reports.model import (
     DiaryDay,
@@ -37,6 +39,7 @@ from immunospine.reports.model import (
 )
 from immunospine.reports.wording import NOT_A_DIAGNOSIS
 from immunospine.services import record, tracking
+from immunospine.services.analysis import finite
 from immunospine.storage.uow import Database
 from immunospine.version import __version__
 
@@ -146,6 +149,7 @@ def gather_previsit(
         ),
         disclaimer=NOT_A_DIAGNOSIS,
         software=f"immunospine {__version__}",
+        analysis=_analysis(timeline, start, diary[-1].on) if diary else None,
         options=_options(db, patient_id, actor, end),
     )
 
@@ -159,6 +163,25 @@ def _options(db: Database, patient_id: str, actor: str, day: date) -> tuple[Opti
     except InputError:
         return ()
     return tuple(OptionItem(o.verdict, o.label, o.recommendation) for o in answer.options)
+
+
+ANALYSIS_DAYS = 365
+"""The report's "what moved with your pain" chart analyses the last year of diary in the
+period."""
+
+
+def _analysis(timeline: Timeline, start: date, end: date) -> dict[str, Any] | None:
+    """The single-person analysis (issue 11) of the ``ANALYSIS_DAYS`` days up to ``end`` (the
+    period's last diary day), from the timeline already read; ``None`` without the analysis
+    extra (statsmodels)."""
+    try:
+        from immunospine.analysis.person import analyze_person
+        from immunospine.analysis.series import patient_data
+    except ImportError:  # pragma: no cover - the analysis extra is not installed
+        return None
+    since = max(start, end - timedelta(days=ANALYSIS_DAYS - 1))
+    result = analyze_person(patient_data(timeline, since=since, until=end), since=since)
+    return finite(result)  # type: ignore[no-any-return]
 
 
 def _span(course: MedicationCourse) -> MedicationSpan:
