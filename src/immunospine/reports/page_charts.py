@@ -3,19 +3,24 @@ made interactive (hover values, zoom and pan on dates) and compiled to Vega for 
 each with a table of the same numbers for screen readers and browsers without JavaScript.
 
 Compiling on the server (vl-convert, the same engine that draws the PDF's SVG) means the page
-loads only Vega, not Vega-Lite: a lighter page and one compiler for print and screen.
+loads only Vega, not Vega-Lite: a lighter page and one compiler for print and screen. A compile
+costs tens of milliseconds per chart, so it is kept: the specification's data values are taken
+out (named datasets), the rest compiles once per distinct shape (``functools.lru_cache`` on its
+JSON text), and the values go back into the compiled Vega's data of the same names.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from immunospine.reports.charts import CHARTS, calculator_label, diary_means, diary_period
 from immunospine.reports.model import PrevisitData
 
-__all__ = ["PageChart", "interactive", "page_charts", "to_vega"]
+__all__ = ["PageChart", "compile_vega_lite", "interactive", "page_charts", "to_vega"]
 
 VEGA_LITE_VERSION = "5.21"
 """The Vega-Lite version vl-convert compiles with (the specs declare the v5 schema)."""
@@ -55,12 +60,64 @@ def interactive(spec: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def to_vega(spec: dict[str, Any]) -> dict[str, Any]:
-    """The Vega specification that ``spec`` (Vega-Lite) compiles to."""
+def compile_vega_lite(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` (Vega-Lite) compiled to Vega by vl-convert, uncached."""
     import vl_convert
 
     compiled: dict[str, Any] = vl_convert.vegalite_to_vega(spec, vl_version=VEGA_LITE_VERSION)
     return compiled
+
+
+_DATASET = "page_values_"
+"""The prefix of the names the inline data values get while the shape compiles."""
+
+
+def _take_values(node: Any, taken: list[list[Any]]) -> Any:
+    """A copy of ``node`` in which every inline ``{"values": [...]}`` data is a named dataset
+    (``page_values_N``); the values are appended to ``taken`` in the same order."""
+    if isinstance(node, list):
+        return [_take_values(x, taken) for x in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "data" and isinstance(value, dict) and isinstance(value.get("values"), list):
+            out[key] = {
+                **{k: v for k, v in value.items() if k != "values"},
+                "name": f"{_DATASET}{len(taken)}",
+            }
+            taken.append(value["values"])
+        else:
+            out[key] = _take_values(value, taken)
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_shape(shape_json: str) -> str:
+    return json.dumps(compile_vega_lite(json.loads(shape_json)))
+
+
+def to_vega(spec: dict[str, Any]) -> dict[str, Any]:
+    """The Vega specification that ``spec`` (Vega-Lite) compiles to.
+
+    The compile of the specification without its data values is cached; a specification that
+    already names datasets of its own is compiled as it is.
+    """
+    if "datasets" in spec:
+        return compile_vega_lite(spec)
+    taken: list[list[Any]] = []
+    shape = _take_values(spec, taken)
+    shape["datasets"] = {f"{_DATASET}{i}": [] for i in range(len(taken))}
+    vega: dict[str, Any] = json.loads(_compiled_shape(json.dumps(shape, sort_keys=True)))
+    filled = set()
+    for data in vega.get("data", []):
+        name = data.get("name", "")
+        if name.startswith(_DATASET) and name[len(_DATASET) :].isdigit():
+            data["values"] = taken[int(name[len(_DATASET) :])]
+            filled.add(name)
+    if len(filled) != len(taken):  # pragma: no cover - the compiler dropped or merged a dataset
+        return compile_vega_lite(spec)
+    return vega
 
 
 def _n(value: float | None, digits: int = 2) -> str:
@@ -115,3 +172,29 @@ def page_charts(data: PrevisitData, names: tuple[str, ...] = tuple(CHARTS)) -> l
         title = str(spec.get("title", name))
         out.append(PageChart(name, title, to_vega(interactive(spec)), headers, tuple(rows)))
     return out
+
+
+def analysis_chart(analysis: dict[str, Any]) -> PageChart:
+    """ "What moved with your pain" (``reports.charts.associations_chart``) for a page, with the
+    same rows as a table."""
+    from immunospine.reports.charts import associations_chart
+
+    spec = associations_chart(analysis)
+    rows = tuple(
+        (
+            str(r["factor"]),
+            str(r["lag_days"]),
+            f"{r['estimate']:.2f}",
+            f"{r['ci_low']:.2f} to {r['ci_high']:.2f}",
+            f"{r['q_value']:.3f}",
+            str(r["n"]),
+        )
+        for r in analysis.get("associations", ())
+        if r["outcome"] == "pain_nrs" and r.get("q_value") is not None
+    )
+    headers = ("Factor", "Lag (days)", "Change in pain", "95 % CI", "q value", "Days")
+    spec = {**spec, "autosize": {"type": "fit-x", "contains": "padding"}, "width": "container"}
+    title = str(spec.get("title", "What moved with your pain"))
+    if isinstance(spec.get("title"), dict):
+        title = str(spec["title"].get("text", title))
+    return PageChart("associations_chart", title, to_vega(spec), headers, rows)
