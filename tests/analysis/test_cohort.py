@@ -20,9 +20,23 @@ def test_within_and_between_differ_as_planted() -> None:
     assert result["model"]["n_persons"] == 200
 
 
-def test_within_between_samples_large_cohorts() -> None:
-    result = within_between(simulate_cohort(40, 30, seed=6), max_persons=20)
-    assert result["model"]["sampled"] and result["model"]["n_persons"] == 20
+def test_two_stage_agrees_with_reml() -> None:
+    frame = simulate_cohort(150, 40, seed=6)
+    reml = within_between(frame)
+    fast = within_between(frame, max_persons=100)
+    assert "Swamy" in fast["model"]["method"] and fast["model"]["n_persons"] == 150
+    for part in ("within_person", "between_person"):
+        for a, b in zip(reml[part], fast[part], strict=True):
+            assert abs(a["estimate"] - b["estimate"]) < 0.05, (part, a, b)
+            assert 0.7 < (a["ci_high"] - a["ci_low"]) / (b["ci_high"] - b["ci_low"]) < 1.4
+
+
+def test_two_stage_recovers_planted_effects_in_a_large_cohort() -> None:
+    result = within_between(simulate_cohort(2000, 60, seed=7))
+    within = {r["factor"]: r for r in result["within_person"]}
+    assert within["stress_nrs"]["ci_low"] <= 0.3 <= within["stress_nrs"]["ci_high"]
+    assert within["exercise_min"]["ci_low"] <= -0.05 <= within["exercise_min"]["ci_high"]
+    assert abs(within["stress_nrs"]["slope_sd"] - 0.1) < 0.03
 
 
 def test_too_few_persons_is_not_enough_data() -> None:

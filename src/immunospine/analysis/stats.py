@@ -36,6 +36,9 @@ def one_blas_thread() -> AbstractContextManager[object]:
     """Run the linear algebra on one thread: these matrices are small (hundreds of rows, tens
     of columns) and a multi-threaded BLAS spends more time starting and waiting for threads
     than computing (on the 2-core benchmark machine 6× slower for one patient)."""
+    import scipy.linalg  # noqa: F401 - load every BLAS first: the limit applies to loaded ones
+    import statsmodels.api  # noqa: F401
+
     try:
         from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
     except ImportError:  # pragma: no cover - installed with semopy

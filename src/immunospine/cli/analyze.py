@@ -107,9 +107,8 @@ def render_cohort(result: dict[str, Any]) -> str:
     if model:
         lines += [
             "",
-            f"Daily pain, mixed model ({model['n_persons']} persons, {model['n_days']} days"
-            + (", a random sample" if model["sampled"] else "")
-            + "):",
+            f"Daily pain, random-slopes model ({model['n_persons']} persons, "
+            f"{model['n_days']} days; {model['method']}):",
             f"  {'factor':<16}{'within-person':>30}{'between-person':>30}",
         ]
         for w, b in zip(result["within_person"], result["between_person"], strict=True):
