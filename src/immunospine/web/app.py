@@ -52,6 +52,7 @@ def add_pages(app: FastAPI) -> None:
         pages_auth,
         pages_check,
         pages_clinic,
+        pages_insight,
         pages_patient,
         pages_triage,
     )
@@ -66,6 +67,7 @@ def add_pages(app: FastAPI) -> None:
     app.include_router(pages_patient.router)
     app.include_router(pages_clinic.router)
     app.include_router(pages_admin.router)
+    app.include_router(pages_insight.router)
     app.include_router(pages_check.router)
     app.include_router(pages_triage.router)
 

@@ -20,6 +20,7 @@ from immunospine.services import access, calculators, clinic_list, previsit, rec
 from immunospine.services import visit as visits
 from immunospine.services.accounts import Principal
 from immunospine.web.forms import field_errors, local_today, number_or_text
+from immunospine.web.pages_insight import options_for
 from immunospine.web.report import report_response
 from immunospine.web.session import checked_form, page_database, require_user
 from immunospine.web.templating import gettext as _
@@ -90,6 +91,7 @@ def patient(request: Request, patient_id: str) -> Response:
         "response": response,
         "response_error": response_error,
         "recent_diary": list(reversed(data.diary[-14:])),
+        "options": options_for(request, who, patient_id),
         "saved": request.query_params.get("saved") == "1",
     }
     return render(request, "patient.html", context)

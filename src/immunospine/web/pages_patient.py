@@ -18,6 +18,7 @@ from immunospine.reports.questionnaires import FORMS, SCORE_MEANINGS, form_input
 from immunospine.services import access, previsit, self_report
 from immunospine.services.accounts import Principal
 from immunospine.web.forms import field_errors, local_today, typed_fields
+from immunospine.web.pages_insight import today_for
 from immunospine.web.report import report_response
 from immunospine.web.session import checked_form, page_database, require_user
 from immunospine.web.templating import gettext as _
@@ -72,6 +73,7 @@ def me(request: Request) -> Response:
         "due": due,
         "charts": charts,
         "forms": FORMS,
+        "today": today_for(request, who, pid),
         "saved": request.query_params.get("saved", ""),
     }
     return render(request, "me.html", context)
