@@ -34,7 +34,6 @@ from immunospine.api.record_common import (
     Body,
     Db,
     IsoDate,
-    JsonAnswer,
     audit_with_read,
     body_ref,
 )
@@ -130,11 +129,11 @@ def _list_and_create(router: APIRouter) -> None:
         due: bool = False,
         flare_since: IsoDate | None = None,
         limit: Annotated[int | None, Query(ge=1)] = None,
-    ) -> JSONResponse:
+    ) -> Response:
         """The patients the caller may see, each with the latest target score, target status,
         questionnaires due and last flare (as `immunospine patient list --json`)."""
         access.require_role(who, *access.RECORD_ROLES)
-        listing = access.patient_list_for(
+        body = access.patient_list_json_for(
             db,
             who,
             today=_today(),
@@ -144,7 +143,7 @@ def _list_and_create(router: APIRouter) -> None:
             limit=limit,
             also=audit_with_read(request, who),
         )
-        return JsonAnswer(listing.to_dict())
+        return Response(body, media_type="application/json")
 
     @router.post(
         "/patients",

@@ -32,6 +32,7 @@ __all__ = [
     "RECORD_ROLES",
     "check_record_access",
     "patient_list_for",
+    "patient_list_json_for",
     "require_record_access",
     "require_role",
     "timeline_for",
@@ -63,8 +64,7 @@ def _visible(uow: UnitOfWork, principal: Principal) -> list[str]:
         pid = principal.patient_id
         return [pid] if pid and uow.patients.birth_years([pid]) else []
     if principal.role == "clinician":
-        user = uow.users.get(principal.username)
-        return uow.care_team.patients_of(user.id) if user is not None else []
+        return uow.clinic.care_team_of(principal.username)
     return []
 
 
@@ -124,8 +124,7 @@ def _may_see(uow: UnitOfWork, principal: Principal, patient_id: str) -> bool:
     if principal.role == "patient":
         return principal.patient_id == patient_id and bool(uow.patients.birth_years([patient_id]))
     if principal.role == "clinician":
-        user = uow.users.get(principal.username)
-        return user is not None and uow.care_team.has(user.id, patient_id)
+        return uow.clinic.in_care_team(principal.username, patient_id)
     return False
 
 
@@ -204,3 +203,31 @@ def patient_list_for(
         if also is not None:
             also(uow)
     return listing
+
+
+def patient_list_json_for(
+    db: Database,
+    principal: Principal,
+    *,
+    today: date,
+    off_target: bool = False,
+    flare_since: date | None = None,
+    due: bool = False,
+    limit: int | None = None,
+    also: Callable[[UnitOfWork], None] | None = None,
+) -> bytes:
+    """``patient_list_for(...).to_dict()`` as compact JSON (``clinic_list.read_list_json``)."""
+    with db.transaction() as uow:
+        body = clinic_list.read_list_json(
+            uow,
+            actor=principal.username,
+            today=today,
+            off_target=off_target,
+            flare_since=flare_since,
+            due=due,
+            limit=limit,
+            only=frozenset(_visible(uow, principal)),
+        )
+        if also is not None:
+            also(uow)
+    return body

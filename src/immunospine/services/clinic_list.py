@@ -17,11 +17,18 @@ from immunospine.errors import InputError
 from immunospine.knowledge import calculate
 from immunospine.knowledge.instruments.basdai import ACTIVE_THRESHOLD as BASDAI_ACTIVE
 from immunospine.services import tracking
-from immunospine.services.answer_cache import AnswerCache
+from immunospine.services.answer_cache import AnswerCache, json_bytes
 from immunospine.services.record import check_actor
 from immunospine.storage.uow import Database, UnitOfWork
 
-__all__ = ["LIST_ANSWERS", "PatientList", "PatientRow", "list_patients", "read_list"]
+__all__ = [
+    "LIST_ANSWERS",
+    "PatientList",
+    "PatientRow",
+    "list_patients",
+    "read_list",
+    "read_list_json",
+]
 
 _ASDAS = ("asdas_crp", "asdas_esr")
 _URGENCY = {"on_target": 0, "no_data": 1, "off_target": 2}
@@ -130,6 +137,43 @@ def read_list(
 
     The list is reused while the clinic's records are unchanged (``LIST_ANSWERS``, keyed on the
     day, the filters and ``only``); the shown patients are audited on every call."""
+    return _kept(uow, actor, today, off_target, flare_since, due, limit, targets, schedule, only)[0]
+
+
+def read_list_json(
+    uow: UnitOfWork,
+    *,
+    actor: str,
+    today: date,
+    off_target: bool = False,
+    flare_since: date | None = None,
+    due: bool = False,
+    limit: int | None = None,
+    targets: Sequence[tracking.Target] = tracking.DEFAULT_TARGETS,
+    schedule: Sequence[tracking.ScheduleRule] = tracking.DEFAULT_SCHEDULE,
+    only: Collection[str] | None = None,
+) -> bytes:
+    """``read_list(...).to_dict()`` as compact JSON (``answer_cache.json_bytes``), kept with
+    the list."""
+    return _kept(uow, actor, today, off_target, flare_since, due, limit, targets, schedule, only)[1]
+
+
+LIST_ANSWERS: AnswerCache[tuple[PatientList, bytes]] = AnswerCache(max_entries=32)
+"""Built lists and their JSON, valid for one ``ClinicQueries.revision``."""
+
+
+def _kept(
+    uow: UnitOfWork,
+    actor: str,
+    today: date,
+    off_target: bool,
+    flare_since: date | None,
+    due: bool,
+    limit: int | None,
+    targets: Sequence[tracking.Target],
+    schedule: Sequence[tracking.ScheduleRule],
+    only: Collection[str] | None,
+) -> tuple[PatientList, bytes]:
     check_actor(actor)
     if limit is not None and limit < 1:
         raise InputError.single(("limit",), "must be at least 1", limit)
@@ -146,22 +190,19 @@ def read_list(
         tuple(schedule),
         None if only is None else frozenset(only),
     )
-    listing = LIST_ANSWERS.get(uow, key, revision)
-    if listing is None:
+    kept = LIST_ANSWERS.get(uow, key, revision)
+    if kept is None:
         listing = _build(uow, today, off_target, flare_since, due, limit, targets, schedule, only)
-        LIST_ANSWERS.put(uow, key, revision, listing, 512 * (len(listing.rows) + 1))
+        kept = (listing, json_bytes(listing.to_dict()))
+        LIST_ANSWERS.put(uow, key, revision, kept, 2 * len(kept[1]))
     uow.audit.append_for_patients(
         at=datetime.now(UTC),
         actor=actor,
         action="read",
         entity="patient_list",
-        patient_ids=[r.patient_id for r in listing.rows],
+        patient_ids=[r.patient_id for r in kept[0].rows],
     )
-    return listing
-
-
-LIST_ANSWERS: AnswerCache[PatientList] = AnswerCache(max_entries=32)
-"""Built lists, valid for one ``ClinicQueries.revision``."""
+    return kept
 
 
 def _build(

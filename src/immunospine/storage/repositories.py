@@ -51,6 +51,7 @@ from immunospine.storage.tables import (
     AssessmentRow,
     AuditRow,
     Base,
+    CareTeamRow,
     DiagnosisRow,
     DiaryEntryRow,
     ImagingFindingRow,
@@ -58,6 +59,7 @@ from immunospine.storage.tables import (
     LabResultRow,
     MedicationCourseRow,
     PatientRow,
+    UserRow,
 )
 
 __all__ = ["ROW_OF", "AuditRepo", "ClinicQueries", "PatientRepo", "RecordRepo"]
@@ -525,6 +527,28 @@ class ClinicQueries:
             ),
         ]
         return tuple(self.session.execute(select(*parts)).one())
+
+    def care_team_of(self, username: str) -> list[str]:
+        """The patient ids in the care team of the user ``username`` (none for another role
+        or an unknown user), sorted; one joined query, rows as plain tuples."""
+        ct, u = CareTeamRow.__table__, UserRow.__table__
+        stmt = (
+            select(ct.c.patient_id)
+            .join(u, u.c.id == ct.c.clinician_id)
+            .where(u.c.username == username)
+            .order_by(ct.c.patient_id)
+        )
+        return [pid for (pid,) in self.session.connection().execute(stmt)]
+
+    def in_care_team(self, username: str, patient_id: str) -> bool:
+        """Whether ``patient_id`` is in the care team of the user ``username``."""
+        ct, u = CareTeamRow.__table__, UserRow.__table__
+        stmt = (
+            select(ct.c.id)
+            .join(u, u.c.id == ct.c.clinician_id)
+            .where(u.c.username == username, ct.c.patient_id == patient_id)
+        )
+        return self.session.connection().execute(stmt).first() is not None
 
     def patients_with_conditions(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every patient (by id) with the conditions of their diagnoses, in diagnosis order."""
