@@ -45,8 +45,10 @@ def _zoomable(layer: dict[str, Any], name: str) -> None:
 
 def interactive(spec: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``spec`` for the screen: as wide as its container, and the layer (or each row)
-    that carries the tooltips zooms and pans along the time axis."""
+    that carries the tooltips zooms and pans along the time axis. The title is left to the
+    page (the chart's caption), so it is not said twice."""
     out = copy.deepcopy(spec)
+    out.pop("title", None)
     out["autosize"] = {"type": "fit-x", "contains": "padding"}
     if "layer" in out:
         out["width"] = "container"
@@ -197,4 +199,5 @@ def analysis_chart(analysis: dict[str, Any]) -> PageChart:
     title = str(spec.get("title", "What moved with your pain"))
     if isinstance(spec.get("title"), dict):
         title = str(spec["title"].get("text", title))
+    spec.pop("title", None)
     return PageChart("associations_chart", title, to_vega(spec), headers, rows)
