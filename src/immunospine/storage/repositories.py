@@ -345,6 +345,52 @@ def _revision_statements() -> tuple[Any, Any]:
     return union_all(*parts), stops
 
 
+@cache
+def _clinic_revision_statement(dialect: str, diary: bool) -> Any:
+    """``ClinicQueries.revision``'s statement, built once."""
+    tables = [AssessmentRow.__table__, DiagnosisRow.__table__]
+    if diary:
+        tables.append(DiaryEntryRow.__table__)
+    parts = [
+        select(func.count()).select_from(PatientRow.__table__).scalar_subquery(),
+        *(
+            (
+                select(func.max(t.c.id))
+                if dialect == "sqlite"
+                else select(func.count()).select_from(t)
+            ).scalar_subquery()
+            for t in tables
+        ),
+    ]
+    return select(*parts)
+
+
+@cache
+def _in_care_team_statement() -> Any:
+    ct, u = CareTeamRow.__table__, UserRow.__table__
+    return (
+        select(ct.c.id)
+        .join(u, u.c.id == ct.c.clinician_id)
+        .where(
+            u.c.username == bindparam("username", type_=String()),
+            ct.c.patient_id == bindparam("patient_id", type_=String()),
+        )
+    )
+
+
+@cache
+def _care_team_statement(dialect: str) -> tuple[Any, bool]:
+    """``ClinicQueries.care_team_of``'s statement (parameter ``username``), built once, and
+    whether it answers with one comma-joined text."""
+    ct, u = CareTeamRow.__table__, UserRow.__table__
+    team = select(ct.c.patient_id).join(u, u.c.id == ct.c.clinician_id)
+    team = team.where(u.c.username == bindparam("username", type_=String()))
+    joined = {"sqlite": func.group_concat, "postgresql": func.string_agg}.get(dialect)
+    if joined is None:
+        return team, False
+    return select(joined(team.subquery().c.patient_id, literal(","))), True
+
+
 def _bound(cls: type[Any], day: date) -> date | datetime:
     # Diary timestamps are stored in UTC; a day bound is taken at UTC midnight.
     if cls is DiaryEntry:
@@ -513,42 +559,26 @@ class ClinicQueries:
         the highest id does the same without counting the rows; on PostgreSQL ids are taken
         before commit, out of order, so the rows are counted.
         """
-        tables = [AssessmentRow.__table__, DiagnosisRow.__table__]
-        if diary:
-            tables.append(DiaryEntryRow.__table__)
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
-        parts = [
-            select(func.count()).select_from(PatientRow.__table__).scalar_subquery(),
-            *(
-                (
-                    select(func.max(t.c.id)) if sqlite else select(func.count()).select_from(t)
-                ).scalar_subquery()
-                for t in tables
-            ),
-        ]
-        return tuple(self.session.execute(select(*parts)).one())
+        statement = _clinic_revision_statement(self.session.get_bind().dialect.name, diary)
+        return tuple(self.session.connection().execute(statement).one())
 
     def care_team_of(self, username: str) -> list[str]:
         """The patient ids in the care team of the user ``username`` (none for another role
-        or an unknown user), sorted; one joined query, rows as plain tuples."""
-        ct, u = CareTeamRow.__table__, UserRow.__table__
-        stmt = (
-            select(ct.c.patient_id)
-            .join(u, u.c.id == ct.c.clinician_id)
-            .where(u.c.username == username)
-            .order_by(ct.c.patient_id)
-        )
-        return [pid for (pid,) in self.session.connection().execute(stmt)]
+        or an unknown user), sorted. One joined query; on SQLite and PostgreSQL the ids come
+        back as one comma-joined text (ids cannot hold a comma), not a row each."""
+        statement, joined = _care_team_statement(self.session.get_bind().dialect.name)
+        result = self.session.connection().execute(statement, {"username": username})
+        if not joined:
+            return sorted(result.scalars().all())
+        text = result.scalar_one()
+        return sorted(text.split(",")) if text else []
 
     def in_care_team(self, username: str, patient_id: str) -> bool:
         """Whether ``patient_id`` is in the care team of the user ``username``."""
-        ct, u = CareTeamRow.__table__, UserRow.__table__
-        stmt = (
-            select(ct.c.id)
-            .join(u, u.c.id == ct.c.clinician_id)
-            .where(u.c.username == username, ct.c.patient_id == patient_id)
+        found = self.session.connection().execute(
+            _in_care_team_statement(), {"username": username, "patient_id": patient_id}
         )
-        return self.session.connection().execute(stmt).first() is not None
+        return found.first() is not None
 
     def patients_with_conditions(self) -> list[tuple[str, tuple[str, ...]]]:
         """Every patient (by id) with the conditions of their diagnoses, in diagnosis order."""
