@@ -61,3 +61,13 @@ def test_riclpm_needs_persons() -> None:
     assert (
         result["cross_lagged"] is None and "not enough data" in result["not_enough_data"]["reason"]
     )
+
+
+def test_a_factor_everyone_does_alike_has_no_between_effect() -> None:
+    frame = simulate_cohort(60, 42, seed=8)
+    frame["exercise_min"] = (frame["day"] % 7 == 0) * 30.0  # the same weekly bout for all
+    for fit in (within_between(frame), within_between(frame, max_persons=10)):
+        between = {r["factor"]: r for r in fit["between_person"]}
+        assert between["exercise_min"]["estimate"] is None
+        assert "differ too little" in between["exercise_min"]["not_enough_data"]
+        assert between["stress_nrs"]["estimate"] is not None

@@ -14,8 +14,9 @@ something stable about people moves both. Exercise is per 10 minutes. REML's cos
 the persons (minutes for a thousand on a shared 2-core machine); above ``MIXED_MAX_PERSONS`` the
 same model is estimated in two stages instead (``two_stage``: per-person slopes, then their
 precision-weighted mean — Swamy's random-coefficient estimator), with every person, and the
-output names the method. If the random-slopes REML fit does not converge, a random-intercept
-model is fitted and reported as such.
+output names the method. If the REML fit does not converge or gives no finite standard errors
+(a variance at its boundary), the two-stage estimate is reported instead and the method says
+why.
 
 **Cross-lagged** (``riclpm``): a random-intercept cross-lagged panel model (Hamaker, Kuiper and
 Grasman 2015) with semopy, over ``waves`` visits per person: each measure = a stable person
@@ -194,57 +195,89 @@ def within_between(frame: pd.DataFrame, *, max_persons: int = MIXED_MAX_PERSONS)
     means = pd.DataFrame(x).groupby(groups).transform("mean").to_numpy()
     within = x - means
     between = means - means.mean(axis=0)
-    exog = np.column_stack([np.ones(len(x)), within, between])
-    y = frame["pain_nrs"].to_numpy(dtype=float)
     k = len(COHORT_FACTORS)
-    random_slopes = True
+    person_means = pd.DataFrame(x).groupby(groups).mean().to_numpy()
+    varied = _between_varies(person_means, within)
+    # columns scaled to unit SD for the optimiser (a per-10-minutes mean that hardly varies
+    # made the REML Hessian singular); estimates are scaled back
+    raw = np.column_stack([within, between[:, varied]])
+    scale = raw.std(axis=0)
+    scale[scale == 0] = 1.0
+    exog = np.column_stack([np.ones(len(x)), raw / scale])
+    re = np.column_stack([np.ones(len(x)), within / scale[:k]])
+    y = frame["pain_nrs"].to_numpy(dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            fit = sm.MixedLM(
-                y, exog, groups=groups, exog_re=np.column_stack([np.ones(len(x)), within])
-            ).fit(method=["lbfgs"], reml=True)
-            converged = bool(fit.converged)
+            fit = sm.MixedLM(y, exog, groups=groups, exog_re=re).fit(method=["lbfgs"], reml=True)
+            bse = np.asarray(fit.bse_fe, dtype=float)[1:] / scale
+            converged = bool(fit.converged) and bool(np.isfinite(bse).all())
         except (np.linalg.LinAlgError, ValueError):
             converged = False
-        if not converged:
-            random_slopes = False
-            fit = sm.MixedLM(y, exog, groups=groups).fit(method=["lbfgs"], reml=True)
-            converged = bool(fit.converged)
-    params = np.asarray(fit.fe_params, dtype=float)
-    bse = np.asarray(fit.bse_fe, dtype=float)
-    slope_sd: list[float | None] = [None] * k
-    if random_slopes:
-        cov_re = np.asarray(fit.cov_re, dtype=float)
-        slope_sd = [float(math.sqrt(max(cov_re[i + 1, i + 1], 0.0))) for i in range(k)]
+    if not converged:
+        # e.g. a variance at its boundary (people who do not differ in their usual pain):
+        # the two-stage estimate of the same model has no such trouble
+        result = two_stage(frame)
+        result["model"]["method"] += " (REML gave no usable standard errors)"
+        return result
+    params = np.asarray(fit.fe_params, dtype=float)[1:] / scale
+    cov_re = np.asarray(fit.cov_re, dtype=float)
+    slope_sd = [float(math.sqrt(max(cov_re[i + 1, i + 1], 0.0)) / scale[i]) for i in range(k)]
     within_rows = [
         {
             "factor": f,
-            **_coef(float(params[1 + i]), float(bse[1 + i])),
+            **_coef(float(params[i]), float(bse[i])),
             "per": _PER[f],
             "slope_sd": slope_sd[i],
         }
         for i, f in enumerate(COHORT_FACTORS)
     ]
-    between_rows = [
-        {"factor": f, **_coef(float(params[1 + k + i]), float(bse[1 + k + i])), "per": _PER[f]}
-        for i, f in enumerate(COHORT_FACTORS)
-    ]
+    between_rows = _between_rows(varied, params[k:], bse[k:])
     return {
         "within_person": within_rows,
         "between_person": between_rows,
         "model": {
-            "method": "statsmodels MixedLM, REML; person-mean centring; random intercept"
-            + (
-                " and random within-person slopes"
-                if random_slopes
-                else " only (slopes model did not converge)"
-            ),
+            "method": "statsmodels MixedLM, REML; person-mean centring; random intercept and "
+            "random within-person slopes",
             "n_persons": len(persons),
             "n_days": len(y),
             "converged": converged,
         },
     }
+
+
+BETWEEN_MIN_RATIO = 0.1
+"""A between-person effect is estimated only when people's averages of the factor differ by at
+least a tenth of how much it varies from day to day within a person (SD against SD)."""
+
+
+def _between_varies(person_means: np.ndarray, within: np.ndarray) -> list[int]:
+    """The factors whose person means vary enough for a between-person effect."""
+    spread = person_means.std(axis=0)
+    daily = within.std(axis=0)
+    return [j for j in range(len(COHORT_FACTORS)) if spread[j] >= BETWEEN_MIN_RATIO * daily[j]]
+
+
+def _between_rows(varied: list[int], params: np.ndarray, se: np.ndarray) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for j, f in enumerate(COHORT_FACTORS):
+        if j in varied:
+            i = varied.index(j)
+            rows.append({"factor": f, **_coef(float(params[i]), float(se[i])), "per": _PER[f]})
+        else:
+            rows.append(
+                {
+                    "factor": f,
+                    "estimate": None,
+                    "ci_low": None,
+                    "ci_high": None,
+                    "p_value": None,
+                    "per": _PER[f],
+                    "not_enough_data": "not enough data: people's averages differ too little "
+                    f"(less than {BETWEEN_MIN_RATIO:g} × the day-to-day SD)",
+                }
+            )
+    return rows
 
 
 def two_stage(frame: pd.DataFrame) -> dict[str, Any]:
@@ -292,10 +325,11 @@ def two_stage(frame: pd.DataFrame) -> dict[str, Any]:
     precision = weights.sum(axis=0)
     cov = np.linalg.inv(precision)
     effect = cov @ np.einsum("pij,pj->i", weights, slopes)
-    between_x = np.column_stack([np.ones(p), means - means.mean(axis=0)])
+    varied = _between_varies(means, w)
+    between_x = np.column_stack([np.ones(p), (means - means.mean(axis=0))[:, varied]])
     between = sm.OLS(y_mean, between_x).fit(cov_type="HC1")
-    b_params = np.asarray(between.params, dtype=float)
-    b_se = np.asarray(between.bse, dtype=float)
+    b_params = np.asarray(between.params, dtype=float)[1:]
+    b_se = np.asarray(between.bse, dtype=float)[1:]
     return {
         "within_person": [
             {
@@ -306,10 +340,7 @@ def two_stage(frame: pd.DataFrame) -> dict[str, Any]:
             }
             for i, f in enumerate(COHORT_FACTORS)
         ],
-        "between_person": [
-            {"factor": f, **_coef(float(b_params[1 + i]), float(b_se[1 + i])), "per": _PER[f]}
-            for i, f in enumerate(COHORT_FACTORS)
-        ],
+        "between_person": _between_rows(varied, b_params, b_se),
         "model": {
             "method": "random slopes by two-stage estimation (Swamy): per-person OLS on "
             "person-mean-centred factors, then the GLS mean of the slopes; between-person: OLS "
