@@ -1,8 +1,9 @@
 """Gather what the pre-visit report shows for one patient: a frozen ``PrevisitData``.
 
-The record comes from the audited services (``record.timeline``, ``tracking.detect_flares``,
-``tracking.treat_to_target``, ``tracking.due_questionnaires``); nothing is recomputed here and
-nothing is rounded or worded for display (``reports.previsit`` renders, ``reports.charts`` draws).
+The record comes from the audited services (``record.timeline``, whose records also give the
+flares as ``tracking.detect_flares`` finds them, ``tracking.treat_to_target``,
+``tracking.due_questionnaires``); nothing is recomputed here and nothing is rounded or worded
+for display (``reports.previsit`` renders, ``reports.charts`` draws).
 
 The period runs from ``since`` (default: the first dated record) to ``until`` (default: the
 day the report is prepared, the local date). Medication courses are kept when they overlap the
@@ -82,11 +83,13 @@ def gather_previsit(
     since: date | None = None,
     until: date | None = None,
     today: date | None = None,
+    analysis: bool = True,
 ) -> PrevisitData:
     """The pre-visit report's data for ``patient_id`` (``NotFound`` if there is none).
 
     ``today`` is the date the report is prepared on (default: the local date); ``until``
-    defaults to it.
+    defaults to it. ``analysis=False`` leaves out the single-person analysis (``analysis`` is
+    ``None``): a page that does not draw its chart need not pay for it.
     """
     today = today or datetime.now().astimezone().date()
     end = until or today
@@ -122,11 +125,11 @@ def gather_previsit(
     latest: dict[str, ScorePoint] = {}
     for s in scores:
         latest[s.calculator] = s
-    flares = tuple(
-        FlareMark(f.on, f.kind, f.detail)
-        for f in tracking.detect_flares(db, patient_id, actor=actor)
-        if start <= f.on <= end
-    )
+    found = tracking.flares_in(
+        (e.record for e in timeline.entries if isinstance(e.record, Assessment)),
+        (e.record for e in timeline.entries if isinstance(e.record, DiaryEntry)),
+    )  # the records the timeline already read: the record is not read a second time
+    flares = tuple(FlareMark(f.on, f.kind, f.detail) for f in found if start <= f.on <= end)
     return PrevisitData(
         patient_id=patient.patient_id,
         year_of_birth=patient.year_of_birth,
@@ -149,7 +152,7 @@ def gather_previsit(
         ),
         disclaimer=NOT_A_DIAGNOSIS,
         software=f"immunospine {__version__}",
-        analysis=_analysis(timeline, start, diary[-1].on) if diary else None,
+        analysis=_analysis(timeline, start, diary[-1].on) if diary and analysis else None,
         options=_options(db, patient_id, actor, end),
     )
 

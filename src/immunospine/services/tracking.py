@@ -16,7 +16,7 @@ gathers each visit's data and applies configuration (targets, intervals). All re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
@@ -42,6 +42,7 @@ __all__ = [
     "assessment_dates",
     "detect_flares",
     "due_questionnaires",
+    "flares_in",
     "off_target",
     "response_between",
     "response_for",
@@ -317,9 +318,16 @@ def detect_flares(db: Database, patient_id: str, *, actor: str) -> list[FlareEve
         audit(uow, actor, "read", patient_id, "flares")
         assessments = uow.records.of_patient(Assessment, patient_id)
         diary = uow.records.of_patient(DiaryEntry, patient_id)
+    return flares_in(assessments, diary)
+
+
+def flares_in(assessments: Iterable[Assessment], diary: Iterable[DiaryEntry]) -> list[FlareEvent]:
+    """The flares ``detect_flares`` finds, from records already read (e.g. a timeline's), in
+    date order. The records are taken in storage order (assessments by date then id, diary
+    entries by time then id) whatever order they come in, so the answer is the same."""
     events: list[FlareEvent] = []
     previous: dict[str, Assessment] = {}
-    for a in assessments:
+    for a in sorted(assessments, key=lambda a: (a.assessed_on, a.id or 0)):
         if a.score is None:
             continue
         before = previous.get(a.calculator)
@@ -351,7 +359,7 @@ def detect_flares(db: Database, patient_id: str, *, actor: str) -> list[FlareEve
                     a.id,
                 )
             )
-    for d in diary:
+    for d in sorted(diary, key=lambda d: (d.recorded_at, d.id or 0)):
         if d.flare:
             events.append(
                 FlareEvent(d.recorded_on, "patient_marked", d.note or "marked by patient", d.id)

@@ -52,7 +52,9 @@ def me(request: Request) -> Response:
     who, pid = _patient(request)
     db = page_database(request)
     access.require_record_access(db, who, pid, write=False)
-    data = previsit.gather_previsit(db, pid, actor=who.username, today=local_today())
+    data = previsit.gather_previsit(
+        db, pid, actor=who.username, today=local_today(), analysis=False
+    )  # the analysis has its own page (/me/trends)
     latest = [
         {
             "calculator": s.calculator,
@@ -156,7 +158,12 @@ def _diary_page(
     db = page_database(request)
     today = local_today()
     data = previsit.gather_previsit(
-        db, pid, actor=who.username, since=date.fromordinal(today.toordinal() - 30), today=today
+        db,
+        pid,
+        actor=who.username,
+        since=date.fromordinal(today.toordinal() - 30),
+        today=today,
+        analysis=False,
     )
     context = {
         "title": _("Diary"),
@@ -186,7 +193,7 @@ async def add_diary(request: Request) -> Response:
 
 
 def _course_rows(request: Request, who: Principal, pid: str) -> list[Any]:
-    data = previsit.gather_previsit(page_database(request), pid, actor=who.username)
+    data = previsit.gather_previsit(page_database(request), pid, actor=who.username, analysis=False)
     return list(reversed(data.medications))
 
 
