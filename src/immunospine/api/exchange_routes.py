@@ -21,6 +21,7 @@ from immunospine.api.record_common import (
     Body,
     Db,
     IsoDate,
+    JsonAnswer,
     body_ref,
 )
 from immunospine.errors import FhirError, InputError
@@ -115,4 +116,4 @@ def add_exchange_routes(router: APIRouter) -> None:
 
         access.require_role(who, "admin")
         entries = audit_trail(db, actor=who.username, patient_id=patient_id, limit=limit)
-        return JSONResponse([e.model_dump(mode="json") for e in entries])
+        return JsonAnswer([e.model_dump(mode="json") for e in entries])

@@ -126,7 +126,8 @@ def _patient_of(request: Request) -> str | None:
 
 class JsonAnswer(JSONResponse):
     """``JSONResponse`` rendered by orjson (``answer_cache.json_bytes``): the same JSON text,
-    several times faster for the long answers (the clinic list, a timeline)."""
+    several times faster for long answers (the audit log). The timeline and the clinic list
+    send JSON their services keep."""
 
     def render(self, content: Any) -> bytes:
         return json_bytes(content)
