@@ -1,4 +1,4 @@
-"""The programme planner against cited cases (cases/programme_plans.toml), its bad input, and
+"""The programme planner against cited cases (programme_cases/programme_plans.toml), its bad input, and
 its catalogue's own checks."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from immunospine.knowledge.programme.planner import plan_week, week_dates, weekd
 from immunospine.knowledge.programme.request import parse_request, red_flag_ids
 
 CASES = tomllib.loads(
-    (Path(__file__).parent / "cases" / "programme_plans.toml").read_text("utf-8")
+    (Path(__file__).parent / "programme_cases" / "programme_plans.toml").read_text("utf-8")
 )["case"]
 
 

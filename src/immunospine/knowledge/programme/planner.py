@@ -370,7 +370,15 @@ def _step_why(flare_weeks: list[int], held_weeks: list[int], unlogged: list[int]
     return why
 
 
+MAX_WEEKS_LISTED = 6
+"""Longer lists of weeks are summed up: a person reads "12 weeks, most recently weeks 40, 43
+and 44", not every number of a long programme."""
+
+
 def _weeks(numbers: Sequence[int]) -> str:
+    if len(numbers) > MAX_WEEKS_LISTED:
+        last = [str(n) for n in numbers[-3:]]
+        return f"{len(numbers)} weeks, most recently weeks {', '.join(last[:-1])} and {last[-1]}"
     return ("week " if len(numbers) == 1 else "weeks ") + ", ".join(str(n) for n in numbers)
 
 
