@@ -228,3 +228,16 @@ def test_scores_are_passed_exactly(db: Database) -> None:
     data, inputs = _request_data(patient, [asdas], [], TODAY)
     assert data["asdas"] == 2.097
     assert inputs["asdas"]["score"] == 2.097
+
+
+def test_flares_found_by_the_caller_give_the_same_plan(axspa: Database) -> None:
+    """A page that has read the whole record passes the flares it found; the plan is the same
+    as when the plan service looks for them itself."""
+    _diary(axspa, "AX-1", date(2026, 12, 1), flare=True, pain_nrs=7)
+    own = plan.plan_for(axspa, "AX-1", actor="dr", today=TODAY).to_dict()
+    given = plan.plan_for(
+        axspa, "AX-1", actor="dr", today=TODAY, flare_dates=[date(2026, 12, 1)]
+    ).to_dict()
+    assert given == own
+    listed = plan.today_list(axspa, "AX-1", actor="dr", today=TODAY, flare_dates=[])
+    assert listed == plan.today_list(axspa, "AX-1", actor="dr", today=TODAY, flare_dates=[])

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -124,9 +124,18 @@ class PatientPlan:
 
 
 def plan_for(
-    db: Database, patient_id: str, *, actor: str, today: date, options: Options | None = None
+    db: Database,
+    patient_id: str,
+    *,
+    actor: str,
+    today: date,
+    options: Options | None = None,
+    flare_dates: Iterable[date] | None = None,
 ) -> PatientPlan:
-    """The plan of the week holding ``today`` (or ``options.week``) for ``patient_id``."""
+    """The plan of the week holding ``today`` (or ``options.week``) for ``patient_id``.
+
+    ``flare_dates``: the patient's flares when the caller has already found them in a read of
+    the whole record (``tracking.detect_flares`` is not run again)."""
     opts = options or Options()
     with db.transaction() as uow:
         record.audit(uow, actor, "read", patient_id, "plan")
@@ -138,7 +147,9 @@ def plan_for(
             DiaryEntry, patient_id, since=today - timedelta(days=_SLEEP_DAYS), until=today
         )
         interventions = uow.records.of_patient(Intervention, patient_id)
-    flares = tracking.detect_flares(db, patient_id, actor=actor)
+    if flare_dates is None:
+        flare_dates = [f.on for f in tracking.detect_flares(db, patient_id, actor=actor)]
+    flare_days = sorted({d.isoformat() for d in flare_dates})
     done, missed = _sessions(interventions)
     start = opts.start or _monday(min((d.on for d in done), default=today))
     week = opts.week if opts.week is not None else max(1, (today - start).days // 7 + 1)
@@ -146,7 +157,7 @@ def plan_for(
     data.update(
         programme_start=start.isoformat(),
         week=week,
-        flare_dates=sorted({f.on.isoformat() for f in flares}),
+        flare_dates=flare_days,
         done=[d.model_dump(mode="json") for d in done],
         missed=[m.model_dump(mode="json") for m in missed],
         **_answers(opts),
@@ -286,12 +297,20 @@ def log_session(
 
 
 def today_list(
-    db: Database, patient_id: str, *, actor: str, today: date, options: Options | None = None
+    db: Database,
+    patient_id: str,
+    *,
+    actor: str,
+    today: date,
+    options: Options | None = None,
+    flare_dates: Iterable[date] | None = None,
 ) -> list[dict[str, Any]]:
     """What is due on ``today``: questionnaires (by the schedule) and the plan's sessions, each
     ``{"type", "id", "title", "detail", "due_on", "done"}`` — a list any face can show. With a
     red flag open the list holds the red-flag advice instead of sessions."""
-    result = plan_for(db, patient_id, actor=actor, today=today, options=options)
+    result = plan_for(
+        db, patient_id, actor=actor, today=today, options=options, flare_dates=flare_dates
+    )
     due = tracking.due_questionnaires(db, actor=actor, today=today, patient_id=patient_id)
     items: list[dict[str, Any]] = [
         {

@@ -7,6 +7,7 @@ The analysis takes about a second for years of diary, so it has pages of its own
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -66,13 +67,18 @@ def options_for(request: Request, who: Principal, patient_id: str) -> dict[str, 
     return found
 
 
-def today_for(request: Request, who: Principal, patient_id: str) -> list[dict[str, Any]]:
-    """What is due today for the patient: questionnaires and the programme's sessions."""
+def today_for(
+    request: Request, who: Principal, patient_id: str, flare_dates: list[date] | None = None
+) -> list[dict[str, Any]]:
+    """What is due today for the patient: questionnaires and the programme's sessions
+    (``flare_dates``: the flares the page has already found in its read of the record)."""
     from immunospine.services import plan
 
     db = page_database(request)
     access.require_record_access(db, who, patient_id, write=False)
     try:
-        return plan.today_list(db, patient_id, actor=who.username, today=local_today())
+        return plan.today_list(
+            db, patient_id, actor=who.username, today=local_today(), flare_dates=flare_dates
+        )
     except InputError:
         return []

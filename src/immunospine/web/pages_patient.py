@@ -75,7 +75,7 @@ def me(request: Request) -> Response:
         "due": due,
         "charts": charts,
         "forms": FORMS,
-        "today": today_for(request, who, pid),
+        "today": today_for(request, who, pid, [f.on for f in data.flares]),
         "saved": request.query_params.get("saved", ""),
     }
     return render(request, "me.html", context)
