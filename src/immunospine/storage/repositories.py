@@ -302,8 +302,9 @@ class RecordRepo:
         the courses' stop fields, which are part of the value. Patients are never changed.
         """
         counts, stops = _revision_statements()
-        found = tuple(tuple(r) for r in self.session.execute(counts, {"pid": patient_id}))
-        stopped = tuple(tuple(r) for r in self.session.execute(stops, {"pid": patient_id}))
+        conn = self.session.connection()
+        found = tuple(tuple(r) for r in conn.execute(counts, {"pid": patient_id}).all())
+        stopped = tuple(tuple(r) for r in conn.execute(stops, {"pid": patient_id}).all())
         return (*found, stopped)
 
     def stop_medication(self, course_id: int, stopped_on: date, reason: StopReason | None) -> None:
