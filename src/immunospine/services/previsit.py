@@ -84,12 +84,14 @@ def gather_previsit(
     until: date | None = None,
     today: date | None = None,
     analysis: bool = True,
+    options: bool = True,
 ) -> PrevisitData:
     """The pre-visit report's data for ``patient_id`` (``NotFound`` if there is none).
 
     ``today`` is the date the report is prepared on (default: the local date); ``until``
     defaults to it. ``analysis=False`` leaves out the single-person analysis (``analysis`` is
-    ``None``): a page that does not draw its chart need not pay for it.
+    ``None``): a page that does not draw its chart need not pay for it; ``options=False``
+    leaves out the treatment options (a page that shows them in full reads them itself).
     """
     today = today or datetime.now().astimezone().date()
     end = until or today
@@ -153,7 +155,7 @@ def gather_previsit(
         disclaimer=NOT_A_DIAGNOSIS,
         software=f"immunospine {__version__}",
         analysis=_analysis(timeline, start, diary[-1].on) if diary and analysis else None,
-        options=_options(db, patient_id, actor, end),
+        options=_options(db, patient_id, actor, end) if options else (),
     )
 
 

@@ -70,7 +70,7 @@ def patient(request: Request, patient_id: str) -> Response:
     db = page_database(request)
     access.require_record_access(db, who, patient_id, write=False)
     data = previsit.gather_previsit(
-        db, patient_id, actor=who.username, today=local_today(), analysis=False
+        db, patient_id, actor=who.username, today=local_today(), analysis=False, options=False
     )  # the analysis has its own page
     dates = _visit_dates(data)
     response, response_error = _response(request, who, patient_id, dates)

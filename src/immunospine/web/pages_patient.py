@@ -53,7 +53,7 @@ def me(request: Request) -> Response:
     db = page_database(request)
     access.require_record_access(db, who, pid, write=False)
     data = previsit.gather_previsit(
-        db, pid, actor=who.username, today=local_today(), analysis=False
+        db, pid, actor=who.username, today=local_today(), analysis=False, options=False
     )  # the analysis has its own page (/me/trends)
     latest = [
         {
@@ -164,6 +164,7 @@ def _diary_page(
         since=date.fromordinal(today.toordinal() - 30),
         today=today,
         analysis=False,
+        options=False,
     )
     context = {
         "title": _("Diary"),
@@ -193,7 +194,9 @@ async def add_diary(request: Request) -> Response:
 
 
 def _course_rows(request: Request, who: Principal, pid: str) -> list[Any]:
-    data = previsit.gather_previsit(page_database(request), pid, actor=who.username, analysis=False)
+    data = previsit.gather_previsit(
+        page_database(request), pid, actor=who.username, analysis=False, options=False
+    )
     return list(reversed(data.medications))
 
 
