@@ -279,7 +279,7 @@ def _layout(view: PrevisitView, svgs: Mapping[str, str], fonts: tuple[Path, Path
     # One scale for every chart (set by the first; all are about as wide), so their time axes
     # line up; a chart a pixel wider is shrunk to fit rather than run into the margin.
     mm_per_px = 0.0
-    for name in [n for n in (*charts.CHARTS, "associations_chart") if n in svgs]:
+    for name in [n for n in (*charts.CHARTS, ASSOCIATIONS) if n in svgs]:
         svg = svgs[name]
         fit = CONTENT_W / _svg_size(svg)[0]
         mm_per_px = min(mm_per_px or fit * chart_scale, fit)
@@ -313,8 +313,40 @@ def render_previsit_pdf(
         svgs = chart_svgs(charts.all_charts(data))
     view = previsit_view(data)
     fonts = find_unicode_font(font_dir) if _needs_unicode(view, svgs) else None
-    for scale in (1.0, 0.92, 0.85, 0.78, 0.7):
-        page, bottom = _layout(view, svgs, fonts, scale)
-        if bottom <= PAGE_H - MARGIN - 4.5 - 2 * 3.1:  # room for a two-line legend
+    limit = PAGE_H - MARGIN - 4.5 - 2 * 3.1  # room for a two-line legend
+    # the page is laid out without the "what moved with your pain" chart first; the chart is
+    # added at the largest scale where the page is predicted to hold it (charts grow with the
+    # scale, text does not), with one more layout; if it still does not fit, it is left out
+    extra = svgs.get(ASSOCIATIONS)
+    base = {name: svg for name, svg in svgs.items() if name != ASSOCIATIONS}
+    scales = (1.0, 0.92, 0.85, 0.78, 0.7)
+    for scale in scales:
+        page, bottom = _layout(view, base, fonts, scale)
+        if bottom <= limit:
             break
+    if extra is not None:
+        charted = [base[n] for n in charts.CHARTS if n in base]
+        px = sum(_svg_size(svg)[1] for svg in charted)
+        at = _mm_per_px(charted, scale)
+        for s in (s for s in scales if CHART_MIN_SCALE <= s <= scale):
+            predicted = bottom - px * (at - _mm_per_px(charted, s))
+            if predicted + _svg_size(extra)[1] * _mm_per_px([*charted, extra], s) + 1.5 <= limit:
+                with_chart, b = _layout(view, svgs, fonts, s)
+                if b <= limit:
+                    page = with_chart
+                break
     return bytes(page.pdf.output())
+
+
+ASSOCIATIONS = "associations_chart"
+CHART_MIN_SCALE = 0.78
+"""The other charts are not shrunk below this to make room for the associations chart."""
+
+
+def _mm_per_px(svgs: Sequence[str], scale: float) -> float:
+    """The one chart scale ``_layout`` uses for these charts at ``scale``."""
+    mm_per_px = 0.0
+    for svg in svgs:
+        fit = CONTENT_W / _svg_size(svg)[0]
+        mm_per_px = min(mm_per_px or fit * scale, fit)
+    return mm_per_px
