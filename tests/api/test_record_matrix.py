@@ -122,6 +122,7 @@ ROUTES: dict[str, tuple[str, str, Body, tuple[int, ...]]] = {
     "plan calendar": ("GET", "/api/v1/patients/{A}/plan.ics", _none, READ_A),
     "plan session": ("POST", "/api/v1/patients/{A}/plan/sessions", _session, PATIENT_WRITE_A),
     "today": ("GET", "/api/v1/patients/{A}/today", _none, READ_A),
+    "options": ("GET", "/api/v1/patients/{A}/options", _none, READ_A),
     "audit": ("GET", "/api/v1/audit?patient_id={A}", _none, (401, 403, 403, 403, 403, 200)),
 }
 CASES = [
@@ -153,7 +154,12 @@ def test_authorisation_matrix(clinic: Clinic, route: str, caller: str, status: i
 
 def test_the_matrix_covers_every_record_route(clinic: Clinic) -> None:  # noqa: F811
     """A new record route must be added to the matrix (and so given its rules)."""
-    open_paths = {"/api/v1/health", "/api/v1/triage", "/api/v1/auth/token"}
+    open_paths = {
+        "/api/v1/health",
+        "/api/v1/triage",
+        "/api/v1/auth/token",
+        "/api/v1/treatment/options",
+    }
     served = {
         (method.upper(), path)
         for path, operations in clinic.app.openapi()["paths"].items()
