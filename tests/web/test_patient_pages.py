@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from pypdf import PdfReader
 
+from immunospine.reports.questionnaires import FORMS
 from tests.web.conftest import Site, csrf_of
 
 BASDAI = {"q1": "2", "q2": "10", "q3": "7", "q4": "1", "q5": "9", "q6": "3"}
@@ -117,3 +119,24 @@ def test_patient_pages_need_a_patient(pages) -> None:
     anonymous = pages(None).get("/me", follow_redirects=False)
     assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login?next=/me"
     assert pages("clinician").get("/me").status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(FORMS))
+def test_every_questionnaire_renders_and_saves(pages, name: str) -> None:
+    client = pages("patient")
+    page = client.get(f"/me/questionnaires/{name}")
+    assert page.status_code == 200 and f'data-live-calculator="{name}"' in page.text
+    answers = {}
+    for item in FORMS[name].items:
+        answers[item.field] = item.options[-1].value if item.options else "3"
+    saved = client.post(
+        f"/me/questionnaires/{name}",
+        data={**answers, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text[-800:]
+    assert saved.headers["location"] == f"/me?saved={name}"
+
+
+def test_unknown_questionnaire_is_not_found(pages) -> None:
+    assert pages("patient").get("/me/questionnaires/nope").status_code == 404

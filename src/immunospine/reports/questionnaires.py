@@ -122,6 +122,55 @@ _START_BACK_TOPICS = (
     "In general I have not enjoyed all the things I used to enjoy",
 )
 
+_RMDQ_TOPICS = (
+    "I stay at home most of the time",
+    "I change position often to get my back comfortable",
+    "I walk more slowly than usual",
+    "I am not doing any of my usual jobs around the house",
+    "I use a handrail to get upstairs",
+    "I lie down to rest more often",
+    "I have to hold on to something to get out of an easy chair",
+    "I try to get other people to do things for me",
+    "I get dressed more slowly than usual",
+    "I only stand for short periods",
+    "I try not to bend or kneel down",
+    "I find it hard to get out of a chair",
+    "My back hurts almost all the time",
+    "I find it hard to turn over in bed",
+    "My appetite is not very good",
+    "I have trouble putting on socks or tights",
+    "I only walk short distances",
+    "I sleep less well",
+    "I get dressed with help from someone else",
+    "I sit down for most of the day",
+    "I avoid heavy jobs around the house",
+    "I am more irritable and bad-tempered with people than usual",
+    "I go upstairs more slowly than usual",
+    "I stay in bed most of the time",
+)
+_ASAS_HI_TOPICS = (
+    "Pain sometimes gets in the way of my normal activities",
+    "I find it hard to stand for long",
+    "I have problems running",
+    "I have problems using the toilet",
+    "I am often exhausted",
+    "I am less motivated to do anything that takes physical effort",
+    "I have lost interest in sex",
+    "I have difficulty working the pedals of a car",
+    "I find it hard to make contact with people",
+    "I am not able to walk outdoors on flat ground",
+    "I find it hard to concentrate",
+    "My mobility restricts my travel",
+    "I often get frustrated",
+    "I find it difficult to wash my hair",
+    "My rheumatic disease has changed my finances",
+    "I sleep badly at night",
+    "I cannot overcome my difficulties",
+)
+_YES_NO = (Option("true", "yes"), Option("false", "no"))
+_AGREE = (Option("true", "I agree"), Option("false", "I do not agree"))
+
+
 FORMS: Mapping[str, Form] = {
     f.calculator: f
     for f in (
@@ -263,6 +312,26 @@ FORMS: Mapping[str, Form] = {
                 ),
             ),
         ),
+        Form(
+            "rmdq",
+            "Roland-Morris — how back pain limits you today",
+            "Tick each sentence that describes you today because of your back pain (our short "
+            "wording of the published questionnaire).",
+            tuple(
+                FormItem(f"items.{i}", text, "boolean", options=_YES_NO)
+                for i, text in enumerate(_RMDQ_TOPICS, start=1)
+            ),
+        ),
+        Form(
+            "asas_hi",
+            "ASAS Health Index — how your health is",
+            "For each sentence, say whether you agree (our short wording of the published "
+            "questionnaire).",
+            tuple(
+                FormItem(f"items.{i}", text, "boolean", options=_AGREE)
+                for i, text in enumerate(_ASAS_HI_TOPICS, start=1)
+            ),
+        ),
     )
 }
 
@@ -284,6 +353,8 @@ def form_inputs(form: Form, answers: Mapping[str, str]) -> tuple[dict[str, Any],
                 missing.append(item.field)
         elif item.kind == "nrs" or (item.kind == "choice" and item.integer):
             value = _number(raw, item.integer)
+        elif item.kind == "boolean" and raw in ("true", "false"):
+            value = raw == "true"
         else:
             value = raw
         name, _, index = item.field.partition(".")
