@@ -64,8 +64,8 @@ def test_downgrade_without_options_changes_nothing(
     backup = tmp_path / "backup.db"
     assert main(["db", "downgrade", "--db", url, "--to", "base", "--backup", str(backup)]) == 2
     assert "--yes" in capsys.readouterr().err
-    assert main(["db", "downgrade", "--db", url, "--to", "0003", "--yes"]) == 2
-    assert '--to = "0003"' in capsys.readouterr().err
+    assert main(["db", "downgrade", "--db", url, "--to", "9999", "--yes"]) == 2  # no such revision
+    assert '--to = "9999"' in capsys.readouterr().err
     assert not backup.exists()
     assert row_counts(database.open_database(url).engine) == before
     assert before["patients"] == 1 and before["audit_log"] >= 2

@@ -24,7 +24,7 @@ from immunospine.reports.model import BarChart, Bullets, Paragraph, Report, Sect
 if TYPE_CHECKING:
     from fpdf import FPDF
 
-__all__ = ["FONT_DIRS", "find_unicode_font", "render_pdf"]
+__all__ = ["FONT_DIRS", "close_fonts", "find_unicode_font", "render_pdf"]
 
 FONT_DIRS: tuple[Path, ...] = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -48,6 +48,16 @@ def find_unicode_font(font_dir: Path | None = None) -> tuple[Path, Path] | None:
         if regular.is_file() and bold.is_file():
             return regular, bold
     return None
+
+
+def close_fonts(pdf: Any) -> None:
+    """Close the TrueType files an ``FPDF`` opened (fontTools reads them lazily and keeps them
+    open; left to the garbage collector they are closed at a random later moment, with a
+    ResourceWarning)."""
+    for font in getattr(pdf, "fonts", {}).values():
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 class _Writer:
@@ -214,6 +224,7 @@ def render_pdf(report: Report, *, font_dir: Path | None = None) -> bytes:
         writer = _Writer(fonts, SIZES[i], clip=False)
         data = writer.report(report)
         pdf = writer.pdf
+        close_fonts(pdf)
         if pdf.pages_count == 1:
             return data
         # Height grows with the size at most as its square (more lines, each taller), so this
@@ -222,4 +233,7 @@ def render_pdf(report: Report, *, font_dir: Path | None = None) -> bytes:
         used = (pdf.pages_count - 1) * usable + pdf.get_y() - MARGIN_MM
         guess = SIZES[i] * math.sqrt(usable / used)
         i = next((j for j in range(i + 1, len(SIZES)) if SIZES[j] <= guess), len(SIZES))
-    return _Writer(fonts, SIZES[-1], clip=True).report(report)
+    last = _Writer(fonts, SIZES[-1], clip=True)
+    data = last.report(report)
+    close_fonts(last.pdf)
+    return data

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from immunospine.errors import MissingExtraError
 from immunospine.reports import charts
 from immunospine.reports.model import PrevisitData
-from immunospine.reports.pdf import find_unicode_font
+from immunospine.reports.pdf import close_fonts, find_unicode_font
 from immunospine.reports.previsit import PrevisitView, chart_svgs, previsit_view
 
 if TYPE_CHECKING:
@@ -320,8 +320,10 @@ def render_previsit_pdf(
     extra = svgs.get(ASSOCIATIONS)
     base = {name: svg for name, svg in svgs.items() if name != ASSOCIATIONS}
     scales = (1.0, 0.92, 0.85, 0.78, 0.7)
+    made: list[_Page] = []
     for scale in scales:
         page, bottom = _layout(view, base, fonts, scale)
+        made.append(page)
         if bottom <= limit:
             break
     if extra is not None:
@@ -332,10 +334,14 @@ def render_previsit_pdf(
             predicted = bottom - px * (at - _mm_per_px(charted, s))
             if predicted + _svg_size(extra)[1] * _mm_per_px([*charted, extra], s) + 1.5 <= limit:
                 with_chart, b = _layout(view, svgs, fonts, s)
+                made.append(with_chart)
                 if b <= limit:
                     page = with_chart
                 break
-    return bytes(page.pdf.output())
+    content = bytes(page.pdf.output())
+    for each in made:
+        close_fonts(each.pdf)
+    return content
 
 
 ASSOCIATIONS = "associations_chart"
