@@ -79,3 +79,15 @@ def test_outside_the_care_team_is_not_found(pages, site: Site) -> None:
 def test_clinician_report_pdf(pages, site: Site) -> None:
     answer = pages("clinician").get(f"/clinic/patients/{site.patient_id}/report.pdf")
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+
+
+def test_recent_flares_are_the_diary_flares(pages, site: Site) -> None:
+    patient = pages("patient")
+    token = csrf_of(patient.get("/me/diary").text)
+    assert patient.post(
+        "/me/diary", data={"pain_nrs": "8", "flare": "on", "csrf_token": token},
+        follow_redirects=False,
+    ).status_code == 303  # fmt: skip
+    page = pages("clinician").get("/clinic").text
+    flares = page.split('data-testid="recent-flares"')[1].split("</table>")[0]
+    assert f">{site.patient_id}<" in flares

@@ -43,16 +43,15 @@ def clinic(request: Request) -> Response:
     listed = clinic_list.list_patients(db, actor=who.username, today=today, only=visible)
     rows = listed.rows
     since = today - timedelta(days=RECENT_FLARE_DAYS)
+    flared = clinic_list.list_patients(
+        db, actor=who.username, today=today, flare_since=since, only=visible
+    ).rows  # flares the patients marked in their diary (as the API's ?flare_since=)
     context = {
         "title": _("Clinic"),
         "today": today,
         "total": len(rows),
         "off_target": [r for r in rows if r.status == "off_target"],
-        "flares": sorted(
-            (r for r in rows if r.last_flare_on and r.last_flare_on >= since),
-            key=lambda r: r.last_flare_on or today,
-            reverse=True,
-        ),
+        "flares": sorted(flared, key=lambda r: r.last_flare_on or today, reverse=True),
         "overdue": [r for r in rows if r.due],
         "everyone": rows,
         "flare_days": RECENT_FLARE_DAYS,
