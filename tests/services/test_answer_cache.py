@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -38,8 +39,11 @@ def _patient(db: Database, pid: str = "A") -> None:  # noqa: F811
     )
 
 
-def _fresh(db: Database, pid: str, **filters: object) -> dict[str, object]:  # noqa: F811
-    return record.timeline(db, pid, actor="t", **filters).to_dict()  # type: ignore[arg-type]
+def _fresh(db: Database, pid: str, **filters: Any) -> dict[str, object]:  # noqa: F811
+    """The timeline read afresh from the database (no kept answer)."""
+    kinds = record.timeline_kinds(filters.pop("kinds", None))
+    with db.transaction() as uow:
+        return record.read_timeline(uow, pid, kinds=kinds, **filters).to_dict()
 
 
 def _reads(db: Database, entity: str) -> int:  # noqa: F811
@@ -192,3 +196,21 @@ def test_json_bytes_writes_what_the_standard_library_writes() -> None:
     expected = json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
     assert json.loads(json_bytes(value)) == json.loads(expected)
     assert json_bytes({"n": 10**30}) == b'{"n":1000000000000000000000000000000}'
+
+
+def test_the_timeline_records_are_kept_until_the_record_changes(db: Database) -> None:  # noqa: F811
+    _patient(db)
+    first = record.timeline(db, "A", actor="dr")
+    assert record.timeline(db, "A", actor="dr") is first  # unchanged: the kept timeline
+    assert first.to_dict() == _fresh(db, "A")
+    assert _reads(db, "timeline") == 2  # every read audited
+    record.add_entry(
+        db,
+        DiaryEntry(patient_id="A", recorded_at=datetime(2024, 1, 5, 7, 0, tzinfo=UTC), pain_nrs=7),
+        actor="t",
+    )
+    after = record.timeline(db, "A", actor="dr")
+    assert after is not first and after.to_dict() == _fresh(db, "A")
+    assert len(after.entries) == len(first.entries) + 1
+    with pytest.raises(NotFound):
+        record.timeline(db, "nobody", actor="dr")

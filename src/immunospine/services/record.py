@@ -47,6 +47,7 @@ __all__ = [
     "SEXES",
     "TIMELINE_ANSWERS",
     "TIMELINE_KINDS",
+    "TIMELINE_RECORDS",
     "Timeline",
     "TimelineEntry",
     "add_diagnosis",
@@ -316,7 +317,16 @@ def timeline(
     wanted = timeline_kinds(kinds)
     with db.transaction() as uow:
         audit(uow, actor, "read", patient_id, "timeline")
-        return read_timeline(uow, patient_id, since=since, until=until, kinds=wanted)
+        # As in ``cached_timeline_json``: the revision is read before the records, so a kept
+        # timeline is never older than the record it stands for. Records are frozen, so one
+        # kept timeline can be shared by every request that reads it.
+        revision = uow.records.revision(patient_id)
+        key = (patient_id, since, until, tuple(sorted(wanted)))
+        found = TIMELINE_RECORDS.get(uow, key, revision)
+        if found is None:
+            found = read_timeline(uow, patient_id, since=since, until=until, kinds=wanted)
+            TIMELINE_RECORDS.put(uow, key, revision, found, 1024 * (len(found.entries) + 1))
+        return found
 
 
 def read_timeline(
@@ -359,6 +369,9 @@ def timeline_json(
         return cached_timeline_json(uow, patient_id, since=since, until=until, kinds=wanted)
 
 
+TIMELINE_RECORDS: AnswerCache[Timeline] = AnswerCache()
+"""The timelines themselves (frozen records), keyed and kept like ``TIMELINE_ANSWERS``: the
+pages and the report read a patient's whole record on every view."""
 TIMELINE_ANSWERS: AnswerCache[bytes] = AnswerCache()
 """The timelines' JSON, keyed on patient and filters, valid for one ``RecordRepo.revision``."""
 
