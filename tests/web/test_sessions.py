@@ -105,3 +105,15 @@ def test_pages_send_a_strict_content_security_policy(pages) -> None:
     assert (
         "script-src 'self'" in csp and "unsafe-eval" not in csp and "frame-ancestors 'none'" in csp
     )
+
+
+def test_an_unexpected_error_on_a_page_is_a_page_without_a_traceback(site: Site) -> None:
+    app = create_app(site.settings, database_url=site.url)
+
+    def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    app.add_api_route("/boom", boom)
+    answer = TestClient(app, raise_server_exceptions=False).get("/boom")
+    assert answer.status_code == 500 and answer.headers["content-type"].startswith("text/html")
+    assert "Something went wrong" in answer.text and "secret" not in answer.text

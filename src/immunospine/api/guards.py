@@ -82,16 +82,26 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+_PAGE_500 = (
+    b"<!doctype html><html lang=en><meta charset=utf-8><title>Something went wrong</title>"
+    b"<h1>Something went wrong</h1><p>The server could not show this page. Please go back, "
+    b"check whether what you entered was saved, and try again; if it happens again, tell "
+    b'the people who run this site.</p><p><a href="/">Go to the start page</a></p></html>'
+)
+
+
 async def _answer(send: Send, status: int, body: bytes, headers: list[Any] | None = None) -> None:
+    given = list(headers or [])
+    kind = (
+        []
+        if any(k == b"content-type" for k, _ in given)
+        else [(b"content-type", b"application/json")]
+    )
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                *(headers or []),
-            ],
+            "headers": [*kind, (b"content-length", str(len(body)).encode()), *given],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -119,8 +129,12 @@ class CatchAll:
             await self.app(scope, receive, tracking_send)
         except Exception:
             log.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
-            if not started:
+            if not started and str(scope.get("path", "")).startswith("/api/"):
                 await _answer(send, 500, envelope_bytes(500, ""))
+            elif not started:  # a page: a page, still without a traceback
+                await _answer(
+                    send, 500, _PAGE_500, [(b"content-type", b"text/html; charset=utf-8")]
+                )
 
 
 _TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
