@@ -106,6 +106,7 @@ class _Page:
         self.pdf.set_margins(MARGIN, MARGIN, MARGIN)
         self.pdf.set_auto_page_break(auto=False)
         self.unicode = fonts is not None
+        self.draw_charts = True
         self.family = "helvetica"
         if fonts is not None:
             self.family = "DejaVu"
@@ -175,6 +176,8 @@ class _Page:
 
     def chart(self, svg: str, x: float, y: float, mm_per_px: float) -> float:
         width, height = _svg_size(svg)
+        if not self.draw_charts:  # a trial layout: only where the chart would end
+            return y + height * mm_per_px
         svg = _TEXT.sub(lambda m: m.group(1) + self.text(m.group(2)), tidy_svg(svg, self.family))
         self.pdf.image(io.BytesIO(svg.encode()), x=x, y=y,
                        w=width * mm_per_px, h=height * mm_per_px)  # fmt: skip
@@ -273,8 +276,11 @@ def _footer(page: _Page, view: PrevisitView, y: float) -> None:
 
 
 def _layout(view: PrevisitView, svgs: Mapping[str, str], fonts: tuple[Path, Path] | None,
-            chart_scale: float) -> tuple[_Page, float]:  # fmt: skip
+            chart_scale: float, *, draw: bool = True) -> tuple[_Page, float]:  # fmt: skip
+    """The page laid out at ``chart_scale`` and where its content ends; ``draw=False`` is a
+    trial that places the charts without drawing them (drawing an SVG is most of the cost)."""
     page = _Page(fonts)
+    page.draw_charts = draw
     y = _summary(page, view, _header(page, view))
     # One scale for every chart (set by the first; all are about as wide), so their time axes
     # line up; a chart a pixel wider is shrunk to fit rather than run into the margin.
@@ -321,11 +327,13 @@ def render_previsit_pdf(
     base = {name: svg for name, svg in svgs.items() if name != ASSOCIATIONS}
     scales = (1.0, 0.92, 0.85, 0.78, 0.7)
     made: list[_Page] = []
+    chosen: Mapping[str, str] = base
     for scale in scales:
-        page, bottom = _layout(view, base, fonts, scale)
+        page, bottom = _layout(view, base, fonts, scale, draw=False)
         made.append(page)
         if bottom <= limit:
             break
+    chosen_scale = scale
     if extra is not None:
         charted = [base[n] for n in charts.CHARTS if n in base]
         px = sum(_svg_size(svg)[1] for svg in charted)
@@ -333,11 +341,13 @@ def render_previsit_pdf(
         for s in (s for s in scales if CHART_MIN_SCALE <= s <= scale):
             predicted = bottom - px * (at - _mm_per_px(charted, s))
             if predicted + _svg_size(extra)[1] * _mm_per_px([*charted, extra], s) + 1.5 <= limit:
-                with_chart, b = _layout(view, svgs, fonts, s)
+                with_chart, b = _layout(view, svgs, fonts, s, draw=False)
                 made.append(with_chart)
                 if b <= limit:
-                    page = with_chart
+                    chosen, chosen_scale = svgs, s
                 break
+    page, _ = _layout(view, chosen, fonts, chosen_scale)  # the one layout that is drawn
+    made.append(page)
     content = bytes(page.pdf.output())
     for each in made:
         close_fonts(each.pdf)
