@@ -25,7 +25,6 @@ __all__ = [
     "latest_crp",
     "recent_interventions",
     "save_questionnaire",
-    "stop_medication",
 ]
 
 CHOICES: Mapping[str, tuple[str, ...]] = {
@@ -88,16 +87,6 @@ def add_medication(
     """Store one medication course (fields as the CSV ``medication_course`` columns)."""
     stored: dict[str, Any] = _add(db, who, patient_id, "medication_course", dict(fields))
     return stored
-
-
-def stop_medication(
-    db: Database, who: Principal, patient_id: str, course_id: int, fields: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Stop one of the patient's medication courses (``stopped_on``, ``stop_reason``)."""
-    access.require_record_access(db, who, patient_id, write=True, entity="medication_course")
-    return record_entries.stop_medication_json(
-        db, patient_id, course_id, json.dumps(dict(fields)), actor=who.username
-    )
 
 
 def add_intervention(

@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from immunospine.errors import InputError
 from immunospine.reports.page_charts import page_charts
 from immunospine.reports.questionnaires import SCORE_MEANINGS, VISIT_FORMS, visit_inputs
-from immunospine.services import access, calculators, clinic_list, previsit, record, tracking
+from immunospine.services import access, calculators, previsit, record, tracking
 from immunospine.services import visit as visits
 from immunospine.services.accounts import Principal
 from immunospine.web.forms import field_errors, local_today, number_or_text
@@ -39,12 +39,10 @@ def clinic(request: Request) -> Response:
     who = require_user(request, "clinician")
     db = page_database(request)
     today = local_today()
-    visible = access.visible_patient_ids(db, who)
-    listed = clinic_list.list_patients(db, actor=who.username, today=today, only=visible)
-    rows = listed.rows
+    rows = access.patient_list_for(db, who, today=today).rows  # the API's list, same rules
     since = today - timedelta(days=RECENT_FLARE_DAYS)
-    flared = clinic_list.list_patients(
-        db, actor=who.username, today=today, flare_since=since, only=visible
+    flared = access.patient_list_for(
+        db, who, today=today, flare_since=since
     ).rows  # flares the patients marked in their diary (as the API's ?flare_since=)
     context = {
         "title": _("Clinic"),
