@@ -69,6 +69,24 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="random seed")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    assignments: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            metavar="NAME=VALUE",
+            help="replace one calibration parameter for this run, e.g. uveitis_axspa=0.3 "
+            "(repeatable; names and sources: immunospine.cohort.synthetic.calibration); "
+            "wins over --profile",
+        ),
+    ] = None,
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            help="TOML file of calibration overrides (name = value lines), e.g. a site's "
+            "coding habits",
+        ),
+    ] = None,
 ) -> None:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -76,10 +94,18 @@ def generate(
     from immunospine.reports.cohort import generation_text
     from immunospine.services import cohort_data
 
-    flags = {"patients": "--patients", "out": "--out", "seed": "--seed"}
+    flags = {
+        "patients": "--patients",
+        "out": "--out",
+        "seed": "--seed",
+        "set": "--set",
+        "profile": "--profile",
+        "overrides": "--set",
+    }
     with flags_for_fields("cohort generate", flags):
+        overrides = cohort_data.generator_overrides(assignments or (), profile)
         if quiet:
-            result = cohort_data.generate_population(out, patients, seed)
+            result = cohort_data.generate_population(out, patients, seed, overrides=overrides)
         else:
             columns = (
                 "[progress.description]{task.description}",
@@ -90,7 +116,11 @@ def generate(
             with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
                 task = bar.add_task("persons", total=patients)
                 result = cohort_data.generate_population(
-                    out, patients, seed, progress=lambda done: bar.update(task, completed=done)
+                    out,
+                    patients,
+                    seed,
+                    progress=lambda done: bar.update(task, completed=done),
+                    overrides=overrides,
                 )
     if as_json:
         typer.echo(json.dumps(cohort_data.generation_summary(result), indent=2))

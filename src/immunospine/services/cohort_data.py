@@ -7,7 +7,9 @@ command-line flag.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import math
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from immunospine.cohort.evaluation import (
     read_table,
 )
 from immunospine.cohort.synthetic import DEFAULT_CHUNK, GenerationResult, generate
+from immunospine.errors import InputError
 
 __all__ = [
     "DEFAULT_FLAG_CATEGORIES",
@@ -32,6 +35,7 @@ __all__ = [
     "evaluate_worklist",
     "generate_population",
     "generation_summary",
+    "generator_overrides",
 ]
 
 
@@ -42,9 +46,53 @@ def generate_population(
     *,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
+    overrides: Mapping[str, float] | None = None,
 ) -> GenerationResult:
-    """Write a synthetic OMOP CDM (Parquet per table) plus ``truth.parquet`` into ``out_dir``."""
-    return generate(out_dir, patients, seed, chunk_size=chunk_size, progress=progress)
+    """Write a synthetic OMOP CDM (Parquet per table) plus ``truth.parquet`` into ``out_dir``.
+
+    ``overrides`` replaces named calibration parameters (``generator_overrides`` builds it).
+    """
+    return generate(
+        out_dir, patients, seed, chunk_size=chunk_size, progress=progress, overrides=overrides
+    )
+
+
+def generator_overrides(
+    assignments: Sequence[str] = (), profile: Path | str | None = None
+) -> dict[str, float]:
+    """Calibration overrides from a profile TOML (``name = value`` lines) then ``NAME=VALUE``s.
+
+    The ``NAME=VALUE`` assignments win over the profile. Names and ranges are checked by the
+    generator; here only the syntax (errors name ``profile`` or ``set``).
+    """
+    out: dict[str, float] = {}
+    if profile is not None:
+        path = Path(profile)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError.single(
+                "profile", f"cannot be read ({exc.strerror})", str(path)
+            ) from None
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError.single("profile", f"is not valid TOML ({exc})", str(path)) from None
+        for name, value in raw.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                msg = f"{name} must be a number, not a {type(value).__name__}"
+                raise InputError.single("profile", msg, str(path))
+            out[name] = float(value)
+    for item in assignments:
+        name, sep, text = item.partition("=")
+        try:
+            value = float(text) if sep and name.strip() else math.nan
+        except ValueError:
+            value = math.nan
+        if math.isnan(value):
+            raise InputError.single(
+                "set", "must be NAME=VALUE with a number, e.g. uveitis_axspa=0.3", item
+            )
+        out[name.strip()] = value
+    return out
 
 
 def generation_summary(result: GenerationResult) -> dict[str, Any]:
@@ -55,6 +103,7 @@ def generation_summary(result: GenerationResult) -> dict[str, Any]:
         "seed": result.seed,
         "chunk_size": result.chunk_size,
         "rows": dict(result.rows),
+        "overrides": dict(result.overrides),
         "note": result.disclaimer,
     }
 

@@ -5,7 +5,8 @@ Apart from the screening engine (``immunospine.cohort``'s ``plan``, ``features``
 layout (``cohort.omop_schema``) and the concept sets (``cohort.concepts``) with the engine.
 
 - ``generator``: ``generate`` writes ``DIR/<table>.parquet`` and ``DIR/truth.parquet``;
-- ``calibration``: every number the generator draws from, with its source;
+- ``calibration``: every number the generator draws from, with its source, and
+  ``with_overrides`` (a run's parameters replaced by name, e.g. a site's coding habits);
 - ``_chunk``, ``_tables``: one chunk of persons as arrays, and its Arrow tables (private here).
 """
 
@@ -15,6 +16,7 @@ from immunospine.cohort.synthetic.generator import (
     DEFAULT_CHUNK,
     MAX_PERSONS,
     OUTPUT_TABLES,
+    RUN_FILE,
     SYNTHETIC_NOTE,
     GenerationResult,
     generate,
@@ -25,6 +27,7 @@ __all__ = [
     "DEFAULT_CHUNK",
     "MAX_PERSONS",
     "OUTPUT_TABLES",
+    "RUN_FILE",
     "SYNTHETIC_NOTE",
     "TRUTH_SCHEMA",
     "CalibrationItem",

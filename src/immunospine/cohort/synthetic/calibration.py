@@ -8,9 +8,14 @@ from name to value.
 
 from __future__ import annotations
 
+import difflib
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["CALIBRATION", "CalibrationItem", "P"]
+from immunospine.errors import FieldProblem, InputError
+
+__all__ = ["CALIBRATION", "CalibrationItem", "P", "allowed_range", "with_overrides"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,3 +131,66 @@ CALIBRATION: tuple[CalibrationItem, ...] = (
 )
 
 P: dict[str, float] = {c.name: c.value for c in CALIBRATION}
+
+
+#: Allowed range of a parameter by the end of its name; every other parameter is a probability.
+_RANGES: tuple[tuple[str, float, float, str], ...] = (
+    ("_age_mean", 0.0, 100.0, "an age in years"),
+    ("_age_sd", 0.1, 50.0, "a standard deviation in years"),
+    ("_years", 0.0, 60.0, "a duration in years"),
+    ("_days", 0.0, 3650.0, "a duration in days"),
+    ("_shape", 0.01, 100.0, "a gamma shape"),
+    ("_per_year", 0.0, 365.0, "a mean count per observed year"),
+    ("_per_visit", 0.0, 50.0, "a mean count per visit"),
+    ("_per_person", 0.0, 1000.0, "a mean count per person"),
+)
+_COUNT_WORDS = ("_extra_codes", "_extra_courses", "dx_extra_codes")
+_RACE_SHARES = ("race_white", "race_black", "race_asian")
+
+
+def allowed_range(name: str) -> tuple[float, float, str]:
+    """``(low, high, what)`` a value of parameter ``name`` must lie in (both ends included)."""
+    for suffix, lo, hi, what in _RANGES:
+        if name.endswith(suffix):
+            return lo, hi, what
+    if any(w in name for w in _COUNT_WORDS):
+        return 0.0, 1000.0, "a mean count per person"
+    return 0.0, 1.0, "a probability"
+
+
+def with_overrides(overrides: Mapping[str, object] | None) -> dict[str, float]:
+    """``P`` with the named entries replaced: a site's coding habits for one generator run.
+
+    Unknown names are refused with the nearest known names; values outside the parameter's
+    range (a probability 0-1, a count ≥ 0, …) are refused naming the value and the range.
+    Nothing is coerced: a value must be a real number (``bool`` is not).
+    """
+    merged = dict(P)
+    if not overrides:
+        return merged
+    problems: list[FieldProblem] = []
+    for name, value in overrides.items():
+        loc = ("overrides", name)
+        if name not in P:
+            near = difflib.get_close_matches(name, list(P), n=3, cutoff=0.5)
+            hint = f"; nearest: {', '.join(near)}" if near else "; see synthetic.calibration"
+            problems.append(
+                FieldProblem(loc, f"unknown generator parameter{hint}", "unknown", value, True)
+            )
+            continue
+        lo, hi, what = allowed_range(name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            problems.append(FieldProblem(loc, f"must be a number ({what})", "type", value, True))
+            continue
+        if not math.isfinite(value) or not lo <= value <= hi:
+            msg = f"must be between {lo:g} and {hi:g} ({what})"
+            problems.append(FieldProblem(loc, msg, "range", value, True))
+            continue
+        merged[name] = float(value)
+    shares = sum(merged[k] for k in _RACE_SHARES)
+    if not problems and shares > 1.0:
+        msg = f"race shares ({', '.join(_RACE_SHARES)}) sum to {shares:g}; must be at most 1"
+        problems.append(FieldProblem(("overrides",), msg, "range", shares, True))
+    if problems:
+        raise InputError.from_problems(problems)
+    return merged

@@ -19,7 +19,8 @@ THIS IS SYNTHETIC DATA. It shows the mechanics of case-finding; it says nothing 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,13 +30,15 @@ import pyarrow.parquet as pq
 
 from immunospine.cohort.omop_schema import CLINICAL_TABLES, arrow_schema
 from immunospine.cohort.synthetic import _chunk
-from immunospine.cohort.synthetic.calibration import P
+from immunospine.cohort.synthetic.calibration import with_overrides
 from immunospine.errors import InputError
+from immunospine.version import __version__
 
 __all__ = [
     "DEFAULT_CHUNK",
     "MAX_PERSONS",
     "OUTPUT_TABLES",
+    "RUN_FILE",
     "SYNTHETIC_NOTE",
     "GenerationResult",
     "generate",
@@ -45,6 +48,8 @@ SYNTHETIC_NOTE = "Synthetic data: no real patients; it shows mechanics, not real
 DEFAULT_CHUNK = 200_000
 MAX_PERSONS = 50_000_000
 OUTPUT_TABLES: tuple[str, ...] = (*CLINICAL_TABLES, "concept_ancestor")
+#: How a run was made (persons, seed, density, overrides, version), so it can be repeated.
+RUN_FILE = "generation.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class GenerationResult:
     seed: int
     chunk_size: int
     rows: dict[str, int] = field(default_factory=dict)
+    overrides: dict[str, float] = field(default_factory=dict)
     disclaimer: str = SYNTHETIC_NOTE
 
     @property
@@ -70,11 +76,17 @@ def generate(
     *,
     chunk_size: int = DEFAULT_CHUNK,
     progress: Callable[[int], None] | None = None,
+    overrides: Mapping[str, float] | None = None,
 ) -> GenerationResult:
     """Write a synthetic OMOP CDM of ``n_persons`` adults into ``out_dir``.
 
-    ``progress`` is called with the number of persons done after each chunk.
+    ``progress`` is called with the number of persons done after each chunk. ``overrides``
+    replaces named entries of the calibration table ``P`` for this run (e.g. a site's coding
+    habits); unknown names and out-of-range values raise ``InputError``. The run's parameters
+    are written to ``DIR/generation.json``.
     """
+    params = with_overrides(overrides)
+    changed = {k: params[k] for k in (overrides or {})}
     if not 1 <= n_persons <= MAX_PERSONS:
         raise InputError.single(("patients",), f"must be between 1 and {MAX_PERSONS:,}", n_persons)
     if chunk_size < 1:
@@ -96,7 +108,7 @@ def generate(
         for chunk_no, start in enumerate(range(0, n_persons, chunk_size)):
             n = min(chunk_size, n_persons - start)
             rng = np.random.default_rng([seed, chunk_no])
-            tables = _chunk.make_chunk(rng, P, first_person_id=start + 1, n=n)
+            tables = _chunk.make_chunk(rng, params, first_person_id=start + 1, n=n)
             for name, table in tables.items():
                 if name in next_id:
                     table = _with_row_ids(name, table, next_id[name])
@@ -115,7 +127,23 @@ def generate(
     ancestor = pa.table([ids, ids, zeros, zeros], schema=arrow_schema("concept_ancestor"))
     pq.write_table(ancestor, out / "concept_ancestor.parquet")
     rows["concept_ancestor"] = ancestor.num_rows
-    return GenerationResult(out, n_persons, seed, chunk_size, rows)
+    result = GenerationResult(out, n_persons, seed, chunk_size, rows, changed)
+    _write_run_file(result)
+    return result
+
+
+def _write_run_file(result: GenerationResult) -> None:
+    run = {
+        "persons": result.persons,
+        "seed": result.seed,
+        "chunk_size": result.chunk_size,
+        "density": "light",
+        "overrides": dict(sorted(result.overrides.items())),
+        "version": __version__,
+        "note": result.disclaimer,
+    }
+    text = json.dumps(run, indent=2) + "\n"
+    (result.out_dir / RUN_FILE).write_text(text, encoding="utf-8")
 
 
 def _with_row_ids(name: str, table: pa.Table, first: int) -> pa.Table:
