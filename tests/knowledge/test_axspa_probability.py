@@ -218,3 +218,20 @@ def test_unknown_finding_equals_omitted(findings: dict[str, bool | None], name: 
     with_null = {**findings, name: None}
     without = {k: v for k, v in with_null.items() if k != name}
     assert post_test_probability(0.05, with_null) == post_test_probability(0.05, without)
+
+
+def test_every_lr_row_names_its_source_and_unverified_rows_say_why() -> None:
+    """Issue 14: each row records where it was seen, or why it was not."""
+    rows = [*LIKELIHOOD_RATIOS.values(), HLA_B27_WITH_PSORIASIS_OR_IBD]
+    for row in rows:
+        assert row.source, row.finding
+        assert row.source.startswith("not seen") != row.verified, row.finding
+    unverified = {r.finding for r in rows if not r.verified}
+    assert unverified == {"dactylitis", "psoriasis", "ibd"}
+    assert "176313" in LIKELIHOOD_RATIOS["hla_b27"].source
+    assert "footnote" in HLA_B27_WITH_PSORIASIS_OR_IBD.source
+
+
+def test_2006_letter_identifiers_as_on_its_pmc_record() -> None:
+    assert axspa.RUDWALEIT_2006.doi == "10.1136/ard.2005.051045"
+    assert axspa.RUDWALEIT_2006.pmid == "16905586"

@@ -83,3 +83,24 @@ def test_data_file_must_match_the_contract(monkeypatch: pytest.MonkeyPatch) -> N
             catalogue()
     finally:
         catalogue.cache_clear()
+
+
+def test_every_item_is_verified_or_says_why_not() -> None:
+    """Issue 14: the sources behind each item were read; only thoracic pain was not seen."""
+    items = catalogue().items
+    unverified = {name for name, item in items.items() if not item.verified}
+    assert unverified == {"thoracic_pain"}
+    assert "NICE CKS" in items["thoracic_pain"].source_note
+    assert all("[M]" not in item.citation for item in items.values())
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"verified": False}, {"verified": True, "source_note": "why"}, {}],
+)
+def test_item_needs_a_verified_flag_and_a_note_exactly_when_unverified(
+    extra: dict[str, Any],
+) -> None:
+    base = {"suspected": "fracture", "label": "x", "citation": "y"}
+    with pytest.raises(ValueError):
+        red_flags.Item.model_validate({**base, **extra})

@@ -31,6 +31,9 @@ def test_data_file_describes_every_strategy() -> None:
     assert list(STRATEGIES) == ["asas_2015", "nice_ng65", "cafaspa", "berlin_2005", "braun_2011"]
     for name in STRATEGIES:
         assert info[name].reference and info[name].rule and info[name].performance
+        # Issue 14: every strategy's rule and figures were seen in the source it names.
+        assert info[name].source and info[name].verified, name
+        assert "[M]" not in info[name].performance
 
 
 def test_data_file_must_match_the_code(monkeypatch: pytest.MonkeyPatch) -> None:

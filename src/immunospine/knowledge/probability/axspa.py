@@ -55,14 +55,19 @@ SIEPER_RUDWALEIT_2005 = Reference(
 RUDWALEIT_2006 = Reference(
     "Rudwaleit M, Feldtkeller E, Sieper J. Easy assessment of axial spondyloarthritis (early "
     "ankylosing spondylitis) at the bedside. Ann Rheum Dis 2006;65:1251-2",
-    doi="10.1136/ard.2005.051622",
-    pmid="16905583",
+    doi="10.1136/ard.2005.051045",
+    pmid="16905586",
 )
+"""DOI and PMID as printed on the PubMed Central record PMC1798277 (issue 14: the ones recalled
+earlier, 10.1136/ard.2005.051622 and 16905583, were wrong)."""
 
 
 @dataclass(frozen=True, slots=True)
 class LikelihoodRatio:
-    """One finding's published accuracy. ``lr_negative`` is used only if ``use_negative``."""
+    """One finding's published accuracy. ``lr_negative`` is used only if ``use_negative``.
+
+    ``source`` says where the values were seen (or, with ``verified`` false, why they were not).
+    """
 
     finding: str
     label: str
@@ -71,6 +76,7 @@ class LikelihoodRatio:
     lr_positive: float
     lr_negative: float
     use_negative: bool
+    source: str
     verified: bool = True
 
     def ratio(self, present: bool | None) -> float:
@@ -90,33 +96,94 @@ def _lr(
     lr_pos: float,
     lr_neg: float,
     use_negative: bool,
+    source: str = "",
     *,
     verified: bool = True,
 ) -> LikelihoodRatio:
-    return LikelihoodRatio(finding, label, sens, spec, lr_pos, lr_neg, use_negative, verified)
+    return LikelihoodRatio(
+        finding, label, sens, spec, lr_pos, lr_neg, use_negative, source or _LETTER, verified
+    )
 
+
+_LETTER = "Rudwaleit 2006 letter, Table 1 (seen: ard.bmj.com table 178369)"
+_LETTER_ROWS_MISSING = (
+    "not seen: the stored copy of the 2006 letter's Table 1 lists the other rows but not this "
+    "one (its footnote names the finding among those whose negative result is ignored); the "
+    "2004 paper's table was not retrievable (abstract only). LR+ = sens/(1 − spec) and "
+    "LR− = (1 − sens)/spec hold for the values"
+)
 
 # clinical.md §6b: the 2006 bedside letter, Table 1 (LR values as printed there; the printed
-# LR− values are (1 − sens)/spec rounded to two decimals — tested). [M] rows are flagged.
+# LR− values are (1 − sens)/spec rounded to two decimals — tested). Rows not seen in a source
+# are flagged ``verified=False`` with the reason in ``source`` (issue 14).
 LIKELIHOOD_RATIOS: Mapping[str, LikelihoodRatio] = {
     lr.finding: lr
     for lr in (
         _lr("inflammatory_back_pain", "inflammatory back pain", 0.75, 0.76, 3.1, 0.33, True),
         _lr("enthesitis_heel", "heel pain (enthesitis)", 0.37, 0.89, 3.4, 0.71, False),
         _lr("peripheral_arthritis", "peripheral arthritis", 0.40, 0.90, 4.0, 0.67, False),
-        _lr("dactylitis", "dactylitis", 0.18, 0.96, 4.5, 0.85, False, verified=False),
+        _lr(
+            "dactylitis",
+            "dactylitis",
+            0.18,
+            0.96,
+            4.5,
+            0.85,
+            False,
+            _LETTER_ROWS_MISSING,
+            verified=False,
+        ),
         _lr("anterior_uveitis", "anterior uveitis", 0.22, 0.97, 7.3, 0.80, False),
         _lr("family_history", "family history of SpA", 0.32, 0.95, 6.4, 0.72, True),
-        _lr("psoriasis", "psoriasis", 0.10, 0.96, 2.5, 0.94, False, verified=False),
-        _lr("ibd", "inflammatory bowel disease", 0.04, 0.99, 4.0, 0.97, False, verified=False),
+        _lr(
+            "psoriasis",
+            "psoriasis",
+            0.10,
+            0.96,
+            2.5,
+            0.94,
+            False,
+            _LETTER_ROWS_MISSING,
+            verified=False,
+        ),
+        _lr(
+            "ibd",
+            "inflammatory bowel disease",
+            0.04,
+            0.99,
+            4.0,
+            0.97,
+            False,
+            _LETTER_ROWS_MISSING,
+            verified=False,
+        ),
         _lr("nsaid_response", "good response to NSAIDs", 0.77, 0.85, 5.1, 0.27, True),
         _lr("elevated_crp_or_esr", "raised CRP or ESR", 0.50, 0.80, 2.5, 0.63, True),
-        _lr("hla_b27", "HLA-B27", 0.90, 0.90, 9.0, 0.11, True, verified=False),
+        _lr(
+            "hla_b27",
+            "HLA-B27",
+            0.90,
+            0.90,
+            9.0,
+            0.11,
+            True,
+            "Sieper & Rudwaleit 2005, Table 1 (seen: ard.bmj.com table 176313): sensitivity 90 %, "
+            "specificity 90 %, LR 9, post-test 32 % at 5 %; LR− 0.11 = (1 − 0.90)/0.90 by the "
+            "2006 letter's printed formula; the letter's footnote: values for European Caucasians",
+        ),
         _lr("mri_sacroiliitis", "sacroiliitis on MRI", 0.90, 0.90, 9.0, 0.11, True),
     )
 }
 HLA_B27_WITH_PSORIASIS_OR_IBD = _lr(
-    "hla_b27", "HLA-B27 (with psoriasis or IBD)", 0.50, 0.90, 5.0, 0.56, True
+    "hla_b27",
+    "HLA-B27 (with psoriasis or IBD)",
+    0.50,
+    0.90,
+    5.0,
+    0.56,
+    True,
+    "Rudwaleit 2006 letter, Table 1 footnote (seen: ard.bmj.com table 178369): sensitivity "
+    "50 %, specificity 90 %, LR+ 5.0, LR− 0.56 in European Caucasians with psoriasis or IBD",
 )
 """2006 letter, footnote: HLA-B27 in Caucasian patients with psoriasis or IBD."""
 
@@ -284,8 +351,9 @@ SPEC = CalculatorSpec(
     "probability when correlated findings (IBP, NSAID response, MRI) are positive together. "
     "Decision support, not a diagnosis.",
     unverified=(
-        "LR rows for dactylitis (4.5/0.85), psoriasis (2.5/0.94), IBD (4.0/0.97) and the "
-        "HLA-B27 row values (9.0/0.11) are from memory; the HLA-B27 "
-        "footnote values for psoriasis/IBD (5.0/0.56) were seen in the 2006 letter",
+        "LR rows for dactylitis (sens 18 %, spec 96 %: 4.5/0.85), psoriasis (10 %/96 %: "
+        "2.5/0.94) and IBD (4 %/99 %: 4.0/0.97) were not seen in a source: the stored copy of "
+        "the 2006 letter's Table 1 omits these rows and the 2004 paper's table was not "
+        "retrievable; that a negative result for them is ignored was seen (letter footnote)",
     ),
 )

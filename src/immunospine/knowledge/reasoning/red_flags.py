@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from immunospine.knowledge.reasoning._data import load_toml
 from immunospine.knowledge.reasoning.case import RedFlagAnswers, TriageCase
@@ -63,10 +63,21 @@ class Condition(_Strict):
 
 
 class Item(_Strict):
+    """One red-flag item. ``verified`` is true only if the cited source was read and links the
+    item to its condition (issue 14); otherwise ``source_note`` says why it was not."""
+
     suspected: Suspected
     label: str
     citation: str
+    verified: bool
+    source_note: str = ""
     derived: bool = False
+
+    @model_validator(mode="after")
+    def _unverified_items_say_why(self) -> Item:
+        if self.verified == bool(self.source_note):
+            raise ValueError("give source_note exactly when verified is false")
+        return self
 
 
 class RedFlagCatalogue(_Strict):

@@ -81,6 +81,8 @@ class StrategyInfo(BaseModel):
     rule: str
     performance: str
     reference: str
+    source: str
+    """Where the rule and figures were seen (issue 14)."""
     verified: bool
 
 
