@@ -295,7 +295,12 @@ def resolved(data: Path) -> Any:
 
 
 def child(kind: str, data: Path, out: Path, memory_limit: str) -> int:
+    import duckdb  # imports are not timed, for any of the three (a CLI pays them once)
+    import ibis
+
     from immunospine.cohort.params import ScreenParams
+
+    _ = ibis.duckdb, duckdb.connect
 
     if kind == "screen":
         result = run_screen_child(data, out, memory_limit)

@@ -15,26 +15,34 @@
 --   * {band_1} ... and {label_*}           : knowledge CATEGORIES.
 --
 -- How it is made fast: every table is scanned once with its concept-id IN list pushed into the
--- Parquet scan; conditions are folded per person with FILTERed MIN/MAX and BOOL_OR; the four
+-- Parquet scan; conditions are folded per person into one BIT_OR of per-row set bits (and MIN/MAX back-pain date); the four
 -- other tables are semi-joined to the screened persons before they are grouped; the model is
 -- evaluated once per finding pattern (a few hundred distinct patterns, keyed by two bits per
 -- finding), with an exact DECIMAL sum of the ln LR terms as the screen does; the rank is one
 -- ROW_NUMBER over (log-odds desc, person_id).
 WITH
 cond AS (
+    -- one bit per concept set a condition row is in, OR-ed per person
     SELECT
         person_id,
-        min(condition_start_date) FILTER (WHERE condition_concept_id IN ({back_pain})) AS first_bp,
-        max(condition_start_date) FILTER (WHERE condition_concept_id IN ({back_pain})) AS last_bp,
-        bool_or(condition_concept_id IN ({chronic_back_pain_coded})) AS coded_chronic,
-        bool_or(condition_concept_id IN ({axspa_diagnosis})) AS diagnosed,
-        bool_or(condition_concept_id IN ({uveitis})) AS uveitis,
-        bool_or(condition_concept_id IN ({psoriasis})) AS psoriasis,
-        bool_or(condition_concept_id IN ({ibd})) AS ibd,
-        bool_or(condition_concept_id IN ({enthesitis})) AS enthesitis,
-        bool_or(condition_concept_id IN ({dactylitis})) AS dactylitis
-    FROM {condition_occurrence}
-    WHERE condition_concept_id IN ({condition_wanted})
+        min(CASE WHEN code & 1 <> 0 THEN condition_start_date END) AS first_bp,
+        max(CASE WHEN code & 1 <> 0 THEN condition_start_date END) AS last_bp,
+        bit_or(code) AS codes
+    FROM (
+        SELECT
+            person_id,
+            condition_start_date,
+            (CASE WHEN condition_concept_id IN ({back_pain}) THEN 1 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({chronic_back_pain_coded}) THEN 2 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({axspa_diagnosis}) THEN 4 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({uveitis}) THEN 8 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({psoriasis}) THEN 16 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({ibd}) THEN 32 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({enthesitis}) THEN 64 ELSE 0 END)
+            | (CASE WHEN condition_concept_id IN ({dactylitis}) THEN 128 ELSE 0 END) AS code
+        FROM {condition_occurrence}
+        WHERE condition_concept_id IN ({condition_wanted})
+    )
     GROUP BY person_id
 ),
 pop AS (
@@ -42,47 +50,52 @@ pop AS (
         c.person_id,
         c.first_bp,
         CAST(year(c.first_bp) - p.year_of_birth AS INTEGER) AS age_at_onset,
-        c.uveitis, c.psoriasis, c.ibd, c.enthesitis, c.dactylitis
+        c.codes & 8 <> 0 AS uveitis,
+        c.codes & 16 <> 0 AS psoriasis,
+        c.codes & 32 <> 0 AS ibd,
+        c.codes & 64 <> 0 AS enthesitis,
+        c.codes & 128 <> 0 AS dactylitis
     FROM cond AS c
     JOIN {person} AS p ON p.person_id = c.person_id
     WHERE c.first_bp IS NOT NULL
-      AND (coalesce(c.coded_chronic, FALSE)
-           OR c.last_bp >= c.first_bp + INTERVAL ({chronic_min_days}) DAY)
-      AND NOT coalesce(c.diagnosed, FALSE)
+      AND c.codes & 4 = 0
+      AND (c.codes & 2 <> 0 OR c.last_bp >= c.first_bp + INTERVAL ({chronic_min_days}) DAY)
 ),
 meas AS (
-    SELECT
-        person_id,
-        bool_or(
-            (measurement_concept_id IN ({crp}) AND coalesce(CASE
-                WHEN range_high IS NOT NULL THEN value_as_number > range_high
-                ELSE value_as_number * (CASE unit_concept_id {crp_units} END) > {crp_limit} END, FALSE))
-            OR (measurement_concept_id IN ({esr}) AND coalesce(CASE
-                WHEN range_high IS NOT NULL THEN value_as_number > range_high
-                ELSE value_as_number * (CASE unit_concept_id {esr_units} END) > {esr_limit} END, FALSE))
-        ) AS apr_raised,
-        bool_or(
-            value_as_number IS NOT NULL AND (
-                (measurement_concept_id IN ({crp})
-                 AND (range_high IS NOT NULL OR (CASE unit_concept_id {crp_units} END) IS NOT NULL))
-                OR (measurement_concept_id IN ({esr})
-                 AND (range_high IS NOT NULL OR (CASE unit_concept_id {esr_units} END) IS NOT NULL)))
-        ) AS apr_judged,
-        bool_or(measurement_concept_id IN ({hla_b27}) AND (
-            coalesce(value_as_concept_id IN ({positive_result}), FALSE)
-            OR coalesce(value_as_number > 0, FALSE))) AS hla_pos,
-        bool_or(measurement_concept_id IN ({hla_b27}) AND (
-            coalesce(value_as_concept_id IN ({negative_result}), FALSE)
-            OR coalesce(value_as_number = 0, FALSE))) AS hla_neg,
-        bool_or(measurement_concept_id IN ({sij_imaging}) AND (
-            coalesce(value_as_concept_id IN ({positive_result}), FALSE)
-            OR coalesce(value_as_number > 0, FALSE))) AS mri_pos,
-        bool_or(measurement_concept_id IN ({sij_imaging}) AND (
-            coalesce(value_as_concept_id IN ({negative_result}), FALSE)
-            OR coalesce(value_as_number = 0, FALSE))) AS mri_neg
-    FROM {measurement}
-    WHERE measurement_concept_id IN ({measurement_wanted})
-      AND person_id IN (SELECT person_id FROM pop)
+    -- per row: 1 CRP/ESR raised, 2 judged, 4 HLA-B27 positive, 8 negative, 16 MRI positive,
+    -- 32 negative; OR-ed per person
+    SELECT person_id, bit_or(code) AS codes
+    FROM (
+        SELECT
+            person_id,
+            (CASE WHEN
+                (measurement_concept_id IN ({crp}) AND CASE
+                    WHEN range_high IS NOT NULL THEN value_as_number > range_high
+                    ELSE value_as_number * (CASE unit_concept_id {crp_units} END) > {crp_limit}
+                    END)
+                OR (measurement_concept_id IN ({esr}) AND CASE
+                    WHEN range_high IS NOT NULL THEN value_as_number > range_high
+                    ELSE value_as_number * (CASE unit_concept_id {esr_units} END) > {esr_limit}
+                    END)
+             THEN 1 ELSE 0 END)
+            | (CASE WHEN value_as_number IS NOT NULL AND (
+                (measurement_concept_id IN ({crp}) AND (range_high IS NOT NULL
+                    OR (CASE unit_concept_id {crp_units} END) IS NOT NULL))
+                OR (measurement_concept_id IN ({esr}) AND (range_high IS NOT NULL
+                    OR (CASE unit_concept_id {esr_units} END) IS NOT NULL)))
+               THEN 2 ELSE 0 END)
+            | (CASE WHEN value_as_concept_id IN ({positive_result}) OR value_as_number > 0 THEN
+                   (CASE WHEN measurement_concept_id IN ({hla_b27}) THEN 4 ELSE 0 END)
+                   | (CASE WHEN measurement_concept_id IN ({sij_imaging}) THEN 16 ELSE 0 END)
+               ELSE 0 END)
+            | (CASE WHEN value_as_concept_id IN ({negative_result}) OR value_as_number = 0 THEN
+                   (CASE WHEN measurement_concept_id IN ({hla_b27}) THEN 8 ELSE 0 END)
+                   | (CASE WHEN measurement_concept_id IN ({sij_imaging}) THEN 32 ELSE 0 END)
+               ELSE 0 END) AS code
+        FROM {measurement}
+        WHERE measurement_concept_id IN ({measurement_wanted})
+          AND person_id IN (SELECT person_id FROM pop)
+    )
     GROUP BY person_id
 ),
 drugs AS (
@@ -118,9 +131,11 @@ feat AS (
         CASE WHEN p.psoriasis THEN TRUE END AS psoriasis,
         CASE WHEN p.ibd THEN TRUE END AS ibd,
         CASE WHEN d.n_nsaid >= {nsaid_min_exposures} THEN TRUE END AS nsaid_response,
-        CASE WHEN m.apr_raised THEN TRUE WHEN m.apr_judged THEN FALSE END AS elevated_crp_or_esr,
-        CASE WHEN m.hla_pos THEN TRUE WHEN m.hla_neg THEN FALSE END AS hla_b27,
-        CASE WHEN m.mri_pos THEN TRUE WHEN m.mri_neg THEN FALSE END AS mri_sacroiliitis,
+        CASE WHEN m.codes & 1 <> 0 THEN TRUE WHEN m.codes & 2 <> 0 THEN FALSE END
+            AS elevated_crp_or_esr,
+        CASE WHEN m.codes & 4 <> 0 THEN TRUE WHEN m.codes & 8 <> 0 THEN FALSE END AS hla_b27,
+        CASE WHEN m.codes & 16 <> 0 THEN TRUE WHEN m.codes & 32 <> 0 THEN FALSE END
+            AS mri_sacroiliitis,
         p.first_bp AS first_back_pain_date,
         p.age_at_onset,
         coalesce(d.n_nsaid, 0) AS nsaid_exposures,
