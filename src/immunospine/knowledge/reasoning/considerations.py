@@ -71,7 +71,9 @@ class Consideration:
 def _from_kb(condition: str, reason: str, *keys: str) -> Consideration:
     entries = [disease(k) for k in keys]
     calculators = tuple(dict.fromkeys(c for e in entries for c in e.calculators))
-    return Consideration(condition, f"{reason} {entries[0].mechanism}", keys, calculators)
+    return Consideration(
+        condition, f"{reason} {entries[0].how_it_reaches_the_back}", keys, calculators
+    )
 
 
 def _fibromyalgia(case: TriageCase) -> Consideration | None:
