@@ -142,7 +142,8 @@ SPEC = CalculatorSpec(
     "with ≥ 1 group-A feature or ≥ 2 other group-B features. For patients with peripheral "
     "manifestations only. Classification, not a diagnosis.",
     unverified=(
-        "the entry feature does not count again in group B (our interpretation, not yet checked "
-        "against the original; consistent with '≥ 2 other SpA features')",
+        "the entry feature does not count again in group B: our reading of '≥ 2 other SpA "
+        "features' (wording seen in a J Rheumatol table after Rudwaleit 2011, jrheum.org table "
+        "23653); the original paper's text on this point was not read",
     ),
 )

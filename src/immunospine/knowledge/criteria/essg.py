@@ -165,4 +165,8 @@ SPEC = CalculatorSpec(
     interpretation="Spondylarthropathy (ESSG) when inflammatory spinal pain or synovitis is "
     "present together with ≥ 1 group-B feature. Classification, not a diagnosis.",
     unverified=(f"Dougados 1991 DOI and PMID: {RECALLED_IDENTIFIERS}",),
+    notes="Seen in issue 14: the title, journal and abstract (ScienceOpen record: 403 patients, "
+    "674 controls; inflammatory spinal pain or synovitis with ≥ 1 of the listed features) and the "
+    "citation Arthritis Rheum 1991;34:1218-27 (clinicaltoubib.com); the DOI and PMID were not "
+    "shown there.",
 )

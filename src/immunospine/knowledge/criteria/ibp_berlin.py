@@ -1,9 +1,10 @@
 """Berlin criteria for inflammatory back pain (Rudwaleit 2006).
 
-**Rule**: in chronic back pain (patients ≤ 50 years), inflammatory back pain when ≥ 2 of 4
-items are present (option ``threshold: 3`` gives the high-specificity variant, ≥ 3 of 4):
-morning stiffness > 30 minutes; improvement with exercise but not with rest; awakening because
-of back pain during the second half of the night only; alternating buttock pain.
+**Rule**: in chronic back pain (patients younger than 50, as studied), inflammatory back pain
+when ≥ 2 of 4 items are present (option ``threshold: 3`` gives the high-specificity variant,
+≥ 3 of 4): morning stiffness > 30 minutes; improvement with exercise but not with rest;
+awakening because of back pain during the second half of the night only; alternating buttock
+pain.
 
 **Inputs**: ``morning_stiffness_minutes`` (number), ``improves_with_exercise`` and
 ``improves_with_rest`` (the item needs the first true and the second false),
@@ -113,11 +114,15 @@ SPEC = CalculatorSpec(
     score_range=(0.0, 4.0),
     interpretation="Inflammatory back pain (Berlin) when ≥ 2 of 4 items are present "
     "(LR+ 3.7); ≥ 3 of 4 is the high-specificity variant (LR+ 12.4). For chronic back pain in "
-    "patients aged ≤ 50. Classification of the back pain, not a diagnosis.",
+    "patients younger than 50. Classification of the back pain, not a diagnosis.",
     unverified=(
-        "the name 'Berlin criteria' for criteria set 7 of the 2006 paper and its author list "
-        "(from memory)",
-        f"Rudwaleit 2006 DOI and PMID: {RECALLED_IDENTIFIERS}",
+        "the full author list and that the set is 'criteria set 7' of the paper (only the "
+        "abstract, which names no set number, was read)",
+        f"Rudwaleit 2006 PMID: {RECALLED_IDENTIFIERS}",
     ),
+    notes="Seen in issue 14: the abstract (scilit.net record; researchhub) gives the four items, "
+    "≥ 2 of 4 (sensitivity 70.3 %, specificity 81.2 %, LR+ 3.7), ≥ 3 of 4 (LR+ 12.4), 213 "
+    "patients younger than 50, and the DOI 10.1002/art.21619 (Arthritis Rheum 2006;54(2):569-78); "
+    "secondary sources call the set the Berlin criteria.",
     options={"threshold": "items needed: 2 (default, LR+ 3.7) or 3 (LR+ 12.4)"},
 )

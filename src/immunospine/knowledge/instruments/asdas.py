@@ -185,6 +185,14 @@ SPEC_CRP = CalculatorSpec(
     batch_score=batch_crp,
 )
 
+ESR_CUTOFFS_NOTE = (
+    "ASDAS-ESR uses the ASDAS-CRP state cut-offs (1.3 / 2.1 / 3.5). Seen in issue 14: Machado "
+    "2011 applied them to ASDAS-ESR in NOR-DMARD (Table 3, ard.bmj.com table 184982), and "
+    "Georgiadis S et al. J Rheumatol 2024;51:673-7 (abstract) states that the same cut-offs are "
+    "used for both although the two scores are not interchangeable; prefer ASDAS-CRP."
+)
+"""Why ASDAS-ESR shares the CRP cut-offs, with the sources seen (issue 14)."""
+
 SPEC_ESR = CalculatorSpec(
     name="asdas_esr",
     version="2018.1",
@@ -195,10 +203,7 @@ SPEC_ESR = CalculatorSpec(
     references=(LUKAS_2009_ASDAS, MACHADO_2011_ASDAS_CUTOFFS, MACHADO_2018_ASDAS_UPDATE),
     bands=STATES,
     interpretation=_INTERPRETATION,
-    unverified=(
-        "the ASDAS-CRP state cut-offs are applied to ASDAS-ESR as in usual practice; "
-        "their separate validation for ESR was not confirmed (from memory)",
-    ),
+    notes=ESR_CUTOFFS_NOTE,
     options={"coefficients": _COEFFICIENTS_DOC},
     batch_score=batch_esr,
 )

@@ -355,5 +355,7 @@ SPEC = CalculatorSpec(
         "2.5/0.94) and IBD (4 %/99 %: 4.0/0.97) were not seen in a source: the stored copy of "
         "the 2006 letter's Table 1 omits these rows and the 2004 paper's table was not "
         "retrievable; that a negative result for them is ignored was seen (letter footnote)",
+        "the DOI of Sieper & Rudwaleit 2005 (10.1136/ard.2004.028753) was recalled, not seen; "
+        "its Table 1 was read (ard.bmj.com table 176313)",
     ),
 )

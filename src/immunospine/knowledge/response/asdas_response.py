@@ -38,6 +38,7 @@ from immunospine.knowledge._types import Result, Verdict
 from immunospine.knowledge.instruments.asdas import (
     CLINICALLY_IMPORTANT_IMPROVEMENT,
     CLINICALLY_IMPORTANT_WORSENING,
+    ESR_CUTOFFS_NOTE,
     MAJOR_IMPROVEMENT,
     STATES,
 )
@@ -129,8 +130,6 @@ SPEC = CalculatorSpec(
     interpretation="Score: change in ASDAS (follow-up − baseline; negative is better). A "
     "decrease of ≥ 1.1 is a clinically important improvement (verdict met), ≥ 2.0 a major "
     "improvement; an increase of ≥ 0.9 is a clinically important worsening.",
-    unverified=(
-        "the disease-activity states in the components apply the ASDAS-CRP cut-offs to "
-        "ASDAS-ESR values too, as in usual practice (from memory)",
-    ),
+    notes="The disease-activity states in the components use the ASDAS-CRP cut-offs for "
+    "ASDAS-ESR values too. " + ESR_CUTOFFS_NOTE,
 )
