@@ -16,8 +16,9 @@ CRP in mg/L (a value below 2 mg/L, including "below detection", counts as 2 — 
 ESR in mm/h (no floor is published; ESR 0 gives a zero term).
 
 **Interpretation** (Machado 2011 cut-offs, 2018 names): inactive < 1.3 ≤ low < 2.1 ≤ high ≤ 3.5 <
-very high. Classify on the unrounded value. Applying the same cut-offs to ASDAS-ESR is usual
-practice but not separately validated (clinical.md [M]).
+very high. Classify on the unrounded value. ASDAS-ESR uses the same cut-offs, as Machado 2011
+did (Table 3) and as Georgiadis 2024 reports is usual, although the two scores are not
+interchangeable (``ESR_CUTOFFS_NOTE``).
 
 **References**: Lukas 2009; Machado 2011; Machado 2015; Machado 2018.
 
