@@ -30,6 +30,8 @@ class CalibrationItem:
 _OD = "published (docs/case-finding.md, calibration)"
 _CL = "published LR source (docs/case-finding.md, features)"
 _A = "assumption (no published figure; chosen for realistic EHR noise)"
+_S27 = "computed from the Synthea27Nj OMOP sample (28 persons, 28.7 observed years each)"
+_US = "assumption: approx. coded share among US adults (prevalence from memory, unverified)"
 
 #: Every number the generator uses, with its source. Probabilities are per person unless noted.
 CALIBRATION: tuple[CalibrationItem, ...] = (
@@ -128,6 +130,57 @@ CALIBRATION: tuple[CalibrationItem, ...] = (
     CalibrationItem("outpatient_per_year_axspa", 0.8, _A + ": added for axSpA"),
     CalibrationItem("er_per_year", 0.05, _A),
     CalibrationItem("inpatient_per_year", 0.02, _A),
+    # --density realistic: the background of a real EHR (synthetic._background)
+    *(
+        CalibrationItem(
+            "bg_visits_per_year",
+            1.0,
+            f"{_S27}: ~2.2 visits and ~12.5 measurement rows per person-year; 1.0 outpatient "
+            "visit a year × ~10 rows a visit × ~9.7 observed years gives ~100 measurement rows "
+            "per person, the issue's target (a real EHR has on the order of a hundred; "
+            f"{_A})",
+        ),
+        CalibrationItem("bg_bp_at_visit", 0.95, f"{_S27}: BP at nearly every visit; {_A}"),
+        CalibrationItem("bg_heart_rate_at_visit", 0.90, _A),
+        CalibrationItem("bg_resp_rate_at_visit", 0.50, _A),
+        CalibrationItem("bg_weight_at_visit", 0.80, _A),
+        CalibrationItem("bg_height_at_visit", 0.30, _A),
+        CalibrationItem("bg_bmi_at_visit", 0.75, _A),
+        CalibrationItem("bg_temperature_at_visit", 0.40, _A),
+        CalibrationItem("bg_cbc_at_visit", 0.20, _A + ": 10 rows per blood count"),
+        CalibrationItem("bg_metabolic_panel_at_visit", 0.20, _A + ": 8 rows per panel"),
+        CalibrationItem("bg_lipid_panel_at_visit", 0.10, _A + ": 4 rows per panel"),
+        CalibrationItem("bg_hba1c_at_visit", 0.08, _A),
+        CalibrationItem("bg_tsh_at_visit", 0.05, _A),
+        CalibrationItem("bg_liver_panel_at_visit", 0.08, _A + ": 6 rows per panel"),
+        CalibrationItem("bg_hypertension", 0.30, f"{_US}: ~47 % have hypertension, fewer coded"),
+        CalibrationItem("bg_hyperlipidaemia", 0.25, _US),
+        CalibrationItem("bg_type2_diabetes", 0.10, f"{_US}: diagnosed diabetes ~11 %"),
+        CalibrationItem("bg_hypothyroidism", 0.05, _US),
+        CalibrationItem("bg_depression", 0.08, _US),
+        CalibrationItem("bg_anxiety", 0.10, _US),
+        CalibrationItem("bg_asthma", 0.08, f"{_US}: adult asthma ~8 %"),
+        CalibrationItem("bg_allergic_rhinitis", 0.12, _US),
+        CalibrationItem("bg_gerd", 0.12, _US),
+        CalibrationItem("bg_osteoarthritis_knee", 0.07, _US),
+        CalibrationItem("bg_osteoarthritis_hip", 0.03, _US),
+        CalibrationItem("bg_migraine", 0.05, _US),
+        CalibrationItem(
+            "bg_chronic_recode_per_year",
+            1.5,
+            f"{_S27}: ~17 condition rows per person; {_A}: a chronic condition re-coded at visits",
+        ),
+        CalibrationItem(
+            "bg_chronic_treated", 0.70, _A + ": share of a treatable condition on a drug"
+        ),
+        CalibrationItem(
+            "bg_refills_per_year",
+            6.0,
+            f"{_S27}: ~31 drug rows per person; {_A}: 30- and 90-day fills",
+        ),
+        CalibrationItem("bg_acute_per_year", 0.5, _A + ": acute infections and minor complaints"),
+        CalibrationItem("bg_antibiotic_per_infection", 0.60, _A + ": bacterial-type infections"),
+    ),
 )
 
 P: dict[str, float] = {c.name: c.value for c in CALIBRATION}

@@ -7,12 +7,22 @@ are tested), NSAID courses, extra-musculoskeletal manifestations, imaging, famil
 and, for the diagnosed share of axSpA, AS/axSpA codes and biologics. ``DIR/truth.parquet`` holds
 the hidden state per person.
 
-Output layout (what the engine reads): ``DIR/<table>.parquet``, one file per table, one row group
-per chunk of persons, rows sorted by person within a chunk; ``DIR/truth.parquet`` likewise;
-``DIR/concept_ancestor.parquet`` holds the self-rows (level 0) of every concept id written.
+Density: ``light`` (the default) writes only what case-finding looks at (about 0.6 measurement
+rows per person); ``realistic`` adds the background of a real EHR (``_background``: visits with
+vital signs and routine labs, unrelated conditions and drugs; about 100 measurement rows per
+person), drawn from its own random stream so the clinical rows are those of ``light``.
 
-Determinism: chunk ``i`` draws from ``numpy.random.default_rng([seed, i])``, so the same
-``(n_persons, seed, chunk_size)`` gives identical files. Memory is bounded by one chunk.
+Layout (what the engine reads): ``single`` (the default for light) writes ``DIR/<table>.parquet``,
+one file per table, one row group per chunk of persons; ``partitioned`` (the default for
+realistic) writes ``DIR/<table>/part-00042.parquet``, one file per chunk of contiguous person ids,
+so readers can parallelise. ``truth`` is laid out like the tables. Within a chunk the clinical rows
+come first, sorted by person, then the background rows, sorted by person.
+``DIR/concept_ancestor.parquet`` holds the self-rows (level 0) of every concept id written;
+``DIR/generation.json`` how the run was made.
+
+Determinism: chunk ``i`` draws from ``numpy.random.default_rng([seed, i])`` (the background from
+``default_rng([seed, i, 1])``), so the same ``(n_persons, seed, chunk_size, density, overrides)``
+gives identical rows. Memory is bounded by one chunk.
 
 THIS IS SYNTHETIC DATA. It shows the mechanics of case-finding; it says nothing about real accuracy.
 """
@@ -26,18 +36,22 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from immunospine.cohort.omop_schema import CLINICAL_TABLES, arrow_schema
-from immunospine.cohort.synthetic import _chunk
+from immunospine.cohort.synthetic import _background, _chunk
 from immunospine.cohort.synthetic.calibration import with_overrides
 from immunospine.errors import InputError
 from immunospine.version import __version__
 
 __all__ = [
     "DEFAULT_CHUNK",
+    "DENSITIES",
+    "LAYOUTS",
     "MAX_PERSONS",
     "OUTPUT_TABLES",
+    "REALISTIC_CHUNK",
     "RUN_FILE",
     "SYNTHETIC_NOTE",
     "GenerationResult",
@@ -46,6 +60,10 @@ __all__ = [
 
 SYNTHETIC_NOTE = "Synthetic data: no real patients; it shows mechanics, not real-world accuracy."
 DEFAULT_CHUNK = 200_000
+#: Realistic chunks are smaller: ~100 measurement rows per person, memory bounded by one chunk.
+REALISTIC_CHUNK = 50_000
+DENSITIES: tuple[str, ...] = ("light", "realistic")
+LAYOUTS: tuple[str, ...] = ("single", "partitioned")
 MAX_PERSONS = 50_000_000
 OUTPUT_TABLES: tuple[str, ...] = (*CLINICAL_TABLES, "concept_ancestor")
 #: How a run was made (persons, seed, density, overrides, version), so it can be repeated.
@@ -62,11 +80,19 @@ class GenerationResult:
     chunk_size: int
     rows: dict[str, int] = field(default_factory=dict)
     overrides: dict[str, float] = field(default_factory=dict)
+    density: str = "light"
+    layout: str = "single"
     disclaimer: str = SYNTHETIC_NOTE
 
     @property
     def files(self) -> tuple[Path, ...]:
-        return tuple(self.out_dir / f"{t}.parquet" for t in (*self.rows, "truth"))
+        """Per table its file (single layout) or its folder of parts (partitioned)."""
+
+        def where(t: str) -> Path:
+            part = self.layout == "partitioned" and t != "concept_ancestor"
+            return self.out_dir / t if part else self.out_dir / f"{t}.parquet"
+
+        return tuple(where(t) for t in (*self.rows, "truth"))
 
 
 def generate(
@@ -74,17 +100,29 @@ def generate(
     n_persons: int,
     seed: int,
     *,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     overrides: Mapping[str, float] | None = None,
+    density: str = "light",
+    layout: str | None = None,
 ) -> GenerationResult:
     """Write a synthetic OMOP CDM of ``n_persons`` adults into ``out_dir``.
 
     ``progress`` is called with the number of persons done after each chunk. ``overrides``
     replaces named entries of the calibration table ``P`` for this run (e.g. a site's coding
     habits); unknown names and out-of-range values raise ``InputError``. The run's parameters
-    are written to ``DIR/generation.json``.
+    are written to ``DIR/generation.json``. ``density`` is ``light`` or ``realistic``;
+    ``chunk_size`` defaults to ``DEFAULT_CHUNK`` (light) or ``REALISTIC_CHUNK`` (realistic) and
+    ``layout`` to ``single`` (light) or ``partitioned`` (realistic).
     """
+    if density not in DENSITIES:
+        raise InputError.single(("density",), f"must be one of {', '.join(DENSITIES)}", density)
+    if layout is None:
+        layout = "partitioned" if density == "realistic" else "single"
+    if layout not in LAYOUTS:
+        raise InputError.single(("layout",), f"must be one of {', '.join(LAYOUTS)}", layout)
+    if chunk_size is None:
+        chunk_size = REALISTIC_CHUNK if density == "realistic" else DEFAULT_CHUNK
     params = with_overrides(overrides)
     changed = {k: params[k] for k in (overrides or {})}
     if not 1 <= n_persons <= MAX_PERSONS:
@@ -99,7 +137,7 @@ def generate(
 
     schemas = {t: arrow_schema(t) for t in CLINICAL_TABLES}
     schemas["truth"] = _chunk.TRUTH_SCHEMA
-    writers = {t: pq.ParquetWriter(out / f"{t}.parquet", s) for t, s in schemas.items()}
+    sink = _Sink(out, layout, schemas)
     next_id = dict.fromkeys(CLINICAL_TABLES, 1)
     rows = dict.fromkeys(CLINICAL_TABLES, 0)
     concepts: set[int] = set()
@@ -109,25 +147,26 @@ def generate(
             n = min(chunk_size, n_persons - start)
             rng = np.random.default_rng([seed, chunk_no])
             tables = _chunk.make_chunk(rng, params, first_person_id=start + 1, n=n)
+            if density == "realistic":
+                _add_background(tables, params, np.random.default_rng([seed, chunk_no, 1]))
             for name, table in tables.items():
                 if name in next_id:
                     table = _with_row_ids(name, table, next_id[name])
                     next_id[name] += table.num_rows
                     rows[name] += table.num_rows
                     concepts.update(_concept_ids(table))
-                writers[name].write_table(table, row_group_size=max(table.num_rows, 1))
+                sink.write(name, chunk_no, table)
             done += n
             if progress is not None:
                 progress(done)
     finally:
-        for w in writers.values():
-            w.close()
+        sink.close()
     ids = np.array(sorted(c for c in concepts if c > 0), dtype=np.int32)
     zeros = np.zeros(ids.size, dtype=np.int32)
     ancestor = pa.table([ids, ids, zeros, zeros], schema=arrow_schema("concept_ancestor"))
     pq.write_table(ancestor, out / "concept_ancestor.parquet")
     rows["concept_ancestor"] = ancestor.num_rows
-    result = GenerationResult(out, n_persons, seed, chunk_size, rows, changed)
+    result = GenerationResult(out, n_persons, seed, chunk_size, rows, changed, density, layout)
     _write_run_file(result)
     return result
 
@@ -137,13 +176,57 @@ def _write_run_file(result: GenerationResult) -> None:
         "persons": result.persons,
         "seed": result.seed,
         "chunk_size": result.chunk_size,
-        "density": "light",
+        "density": result.density,
+        "layout": result.layout,
         "overrides": dict(sorted(result.overrides.items())),
         "version": __version__,
         "note": result.disclaimer,
     }
     text = json.dumps(run, indent=2) + "\n"
     (result.out_dir / RUN_FILE).write_text(text, encoding="utf-8")
+
+
+class _Sink:
+    """Where the chunks go: one file per table (``single``) or one file per chunk and table."""
+
+    def __init__(self, out: Path, layout: str, schemas: Mapping[str, pa.Schema]) -> None:
+        self.out, self.layout = out, layout
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        for name, schema in schemas.items():
+            single, folder = out / f"{name}.parquet", out / name
+            if layout == "single":
+                for old in sorted(folder.glob("part-*.parquet")):
+                    old.unlink()  # a previous partitioned run in the same folder
+                self.writers[name] = pq.ParquetWriter(single, schema)
+            else:
+                single.unlink(missing_ok=True)  # a previous single-file run
+                folder.mkdir(exist_ok=True)
+                for old in sorted(folder.glob("part-*.parquet")):
+                    old.unlink()
+
+    def write(self, name: str, chunk_no: int, table: pa.Table) -> None:
+        groups = max(table.num_rows, 1)
+        if self.layout == "single":
+            self.writers[name].write_table(table, row_group_size=groups)
+        else:
+            path = self.out / name / f"part-{chunk_no:05d}.parquet"
+            pq.write_table(table, path, row_group_size=groups)
+
+    def close(self) -> None:
+        for w in self.writers.values():
+            w.close()
+
+
+def _add_background(
+    tables: dict[str, pa.Table], p: Mapping[str, float], rng: np.random.Generator
+) -> None:
+    """Append the realistic background (visits, labs, other conditions and drugs) in place."""
+    op = tables["observation_period"]
+    start = op.column("observation_period_start_date").to_numpy().astype(np.int64)
+    end = op.column("observation_period_end_date").to_numpy().astype(np.int64)
+    pid = op.column("person_id").to_numpy().astype(np.int64)
+    for name, extra in _background.background(rng, p, pid, start, end).items():
+        tables[name] = pa.concat_tables([tables[name], extra])
 
 
 def _with_row_ids(name: str, table: pa.Table, first: int) -> pa.Table:
@@ -158,6 +241,5 @@ def _concept_ids(table: pa.Table) -> set[int]:
     out: set[int] = set()
     for name in table.column_names:
         if name.endswith("_concept_id") and table.num_rows:
-            col = table.column(name).combine_chunks()
-            out.update(int(v) for v in np.unique(col.to_numpy(zero_copy_only=False)))
+            out.update(int(v) for v in pc.unique(table.column(name)).to_pylist() if v is not None)
     return out

@@ -1,0 +1,110 @@
+"""``--density realistic``: the EHR background's volume, its concepts, and that the screen ignores it."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+import pytest
+
+from immunospine.cohort import synthetic as generator
+from immunospine.cohort.backends.duckdb import DuckDBBackend
+from immunospine.cohort.concepts import all_concept_sets
+from immunospine.cohort.omop_schema import CLINICAL_TABLES
+from immunospine.cohort.runner import run_screen
+from immunospine.cohort.synthetic import _background
+from immunospine.errors import InputError
+from tests.paths import SYNTHEA_ZIP
+
+N, SEED = 2_000, 9
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    light, real = tmp_path_factory.mktemp("light"), tmp_path_factory.mktemp("real")
+    generator.generate(light, N, SEED, chunk_size=1_000)
+    generator.generate(real, N, SEED, chunk_size=1_000, density="realistic", layout="single")
+    return light, real
+
+
+def _rows(path: Path, table: str) -> int:
+    return int(pq.ParquetFile(path / f"{table}.parquet").metadata.num_rows)
+
+
+def test_realistic_volume_per_person(pair: tuple[Path, Path]) -> None:
+    _, real = pair
+    per_person = {t: _rows(real, t) / N for t in ("measurement", "condition_occurrence",
+                                                 "drug_exposure", "visit_occurrence")}  # fmt: skip
+    assert 85 <= per_person["measurement"] <= 115, per_person  # target ~100 (calibration)
+    assert per_person["condition_occurrence"] >= 10 and per_person["drug_exposure"] >= 10
+    assert per_person["visit_occurrence"] >= 10
+    run = json.loads((real / generator.RUN_FILE).read_text())
+    assert (run["density"], run["layout"], run["chunk_size"]) == ("realistic", "single", 1_000)
+
+
+def test_background_concepts_are_in_no_concept_set() -> None:
+    in_sets = set().union(*(s.ids for s in all_concept_sets().values()))
+    assert not in_sets & _background.concept_ids()
+
+
+def test_background_concepts_are_no_descendants_of_a_set_in_synthea27nj(tmp_path: Path) -> None:
+    if not SYNTHEA_ZIP.is_file():
+        pytest.skip(reason="Synthea27Nj sample not available")
+    with zipfile.ZipFile(SYNTHEA_ZIP) as z:
+        names = [
+            n for n in z.namelist() if n.endswith(("/concept_ancestor.parquet", "/concept.parquet"))
+        ]
+        z.extractall(tmp_path, members=[n for n in names if "__MACOSX" not in n])
+    root = tmp_path / "Synthea27NjParquet"
+    anc = pq.read_table(root / "concept_ancestor.parquet")
+    in_sets = np.array(sorted(set().union(*(s.ids for s in all_concept_sets().values()))))
+    a = anc.column("ancestor_concept_id").to_numpy()
+    d = anc.column("descendant_concept_id").to_numpy()
+    below_a_set = set(d[np.isin(a, in_sets)].tolist())
+    assert not below_a_set & _background.concept_ids()
+    concept = pq.read_table(root / "concept.parquet", columns=["concept_id", "standard_concept"])
+    known = dict(zip(concept.column(0).to_pylist(), concept.column(1).to_pylist(), strict=True))
+    assert all(known.get(c) == "S" for c in _background.concept_ids()), "real standard concepts"
+
+
+def test_clinical_rows_are_those_of_light(pair: tuple[Path, Path]) -> None:
+    light, real = pair
+    background = list(_background.concept_ids())
+    for table in (*CLINICAL_TABLES, "truth"):
+        a = pq.read_table(light / f"{table}.parquet")
+        b = pq.read_table(real / f"{table}.parquet")
+        id_col = f"{table}_id"
+        if id_col in a.column_names:  # row ids shift: background rows follow each chunk's own
+            a, b = a.drop_columns([id_col]), b.drop_columns([id_col])
+        if table == "visit_occurrence":  # background visits are outpatient visits too
+            assert b.num_rows > 2 * a.num_rows
+            continue
+        concept = next((c for c in b.column_names if c.endswith("_concept_id")), None)
+        if table in ("measurement", "condition_occurrence", "drug_exposure") and concept:
+            b = b.filter(pc.invert(pc.is_in(b.column(concept), pa.array(background, pa.int32()))))
+        assert a.equals(b), table
+
+
+def test_worklist_on_realistic_equals_light(pair: tuple[Path, Path], tmp_path: Path) -> None:
+    out = {}
+    for name, d in zip(("light", "real"), pair, strict=True):
+        backend = DuckDBBackend(d)
+        try:
+            run_screen(backend, tmp_path / f"{name}.parquet")
+        finally:
+            backend.close()
+        out[name] = pq.read_table(tmp_path / f"{name}.parquet")
+    assert out["light"].num_rows > 0
+    assert out["light"].equals(out["real"])
+
+
+def test_bad_density_and_layout(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match='density = "heavy": must be one of light, realistic'):
+        generator.generate(tmp_path, 10, 1, density="heavy")
+    with pytest.raises(InputError, match="layout"):
+        generator.generate(tmp_path, 10, 1, layout="sharded")
