@@ -25,15 +25,24 @@ def open_backend(
     schema: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
+    spark_master: str | None = None,
 ) -> CohortBackend:
     """Connect ``backend`` to ``data`` (DuckDB, Spark) or ``omop_url`` (PostgreSQL).
 
     ``data`` is a directory of ``<table>.parquet`` files (or, for DuckDB, a ``.duckdb`` file);
-    ``omop_url`` is a ``postgresql://`` URL of the database holding the OMOP tables.
+    ``omop_url`` is a ``postgresql://`` URL of the database holding the OMOP tables;
+    ``spark_master`` a ``spark://host:port`` standalone master (default: Spark local mode).
     """
     if backend not in BACKENDS:
         raise InputError.single(
             ("backend",), f"must be one of {', '.join(BACKENDS)}", backend, context="cohort"
+        )
+    if spark_master is not None and backend != "spark":
+        raise InputError.single(
+            ("spark_master",),
+            f"is an option of the spark backend, not of {backend}",
+            spark_master,
+            context="cohort",
         )
     if threads is not None and threads < 1:
         raise InputError.single(("threads",), "must be at least 1", threads, context="cohort")
@@ -61,7 +70,7 @@ def open_backend(
     if backend == "spark":
         from immunospine.cohort.backends.spark import SparkBackend
 
-        return SparkBackend(data)
+        return SparkBackend(data, master=spark_master)
     from immunospine.cohort.backends.duckdb import DuckDBBackend
 
     return DuckDBBackend(data, memory_limit=memory_limit, threads=threads)

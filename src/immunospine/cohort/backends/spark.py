@@ -1,47 +1,165 @@
 """PySpark backend (optional extra ``spark``, Java 17+): OMOP Parquet files as Spark temp views.
 
-Local mode binds to 127.0.0.1 with the UI off and few shuffle partitions; pass an existing
-``SparkSession`` to run on a cluster instead. Spark adds ~10 s of start-up: keep DuckDB for
-anything that fits on one machine.
+Where it runs (``master``): Spark local mode (``local[N]``, the default ``local[2]``), bound to
+127.0.0.1 with the UI off and few shuffle partitions; or a Spark **standalone cluster**
+(``spark://host:port``), where executors in other JVMs, usually on other machines, read the
+Parquet and run the query, so ``DIR`` must be a path every worker sees (a shared file system).
+Before the driver JVM is started the URL is checked and the master's port is tried, so a typo or a
+master that is down gives a short error naming the URL instead of a Java stack trace; after start
+the backend waits for the first executor rather than hanging when the cluster has no room. On a
+managed service (YARN, Kubernetes, Databricks) pass the service's ``SparkSession`` instead: see
+docs/spark.md. Spark adds ~10 s of start-up: keep DuckDB for anything that fits on one machine.
+
+Input layout: ``DIR/<table>.parquet`` files, or ``DIR/<table>/`` folders of Parquet part files
+(a partitioned table; Spark reads the folder as one table).
+
+The worklist is collected to the driver as Arrow and written there as one Parquet or CSV file (it
+has one row per screened person, a few per cent of the population), so ``out`` is a driver path.
 
 Quiet by design: the JVM's own output (its start-up notices, log4j messages, stage progress bars)
-would mix into the command line's progress display, so the local JVM is started with its standard
-output and error sent to a log file (``jvm_log_path``), log4j at ERROR (``log4j2-quiet.properties``)
-and ``spark.ui.showConsoleProgress`` off. Spark's failures still reach us as exceptions.
+would mix into the command line's progress display, so the driver JVM is started with its
+standard output and error sent to a log file (``jvm_log_path``), log4j at ERROR
+(``log4j2-quiet.properties``) and ``spark.ui.showConsoleProgress`` off. Spark's failures still
+reach us as exceptions.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import shutil
+import socket
+import sys
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort.backends.base import compile_sql, map_backend_errors, write_arrow
-from immunospine.errors import InputError, MissingExtraError
+from immunospine.errors import CohortError, InputError, MissingExtraError
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
     import pyarrow as pa
 
-#: log4j 2 configuration of the local JVM: errors only, to the JVM's standard error (the log file).
+#: log4j 2 configuration of the driver JVM: errors only, to the JVM's standard error (the log file).
 LOG4J2_PROPERTIES = Path(__file__).with_name("log4j2-quiet.properties")
 
-LOCAL_CONF: dict[str, str] = {
-    "spark.driver.bindAddress": "127.0.0.1",
-    "spark.driver.host": "127.0.0.1",
+#: Settings of every session this module starts (local or cluster).
+QUIET_CONF: dict[str, str] = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
     "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG4J2_PROPERTIES.as_uri()}",
-    "spark.sql.shuffle.partitions": "4",
     "spark.sql.session.timeZone": "UTC",
     "spark.driver.memory": "2g",
 }
 
+#: Local mode: the driver on loopback and few shuffle partitions (the data fit one machine).
+LOCAL_CONF: dict[str, str] = {
+    **QUIET_CONF,
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
+    "spark.sql.shuffle.partitions": "4",
+}
+
+#: Seconds to wait for a standalone master's port to accept a connection.
+CONNECT_TIMEOUT_S = 10.0
+#: Seconds to wait, after connecting, for the cluster to give the application its first executor.
+EXECUTOR_TIMEOUT_S = 120.0
+
+DEFAULT_MASTER = "local[2]"
+MASTER_FORMS = (
+    "local, local[N], local[*] or spark://host:port (several masters: spark://h1:p1,h2:p2)"
+)
+_LOCAL = re.compile(r"local(?:\[(\*|[1-9]\d{0,3})\])?")
+_HOST_PORT = re.compile(
+    r"(?:\[(?P<ip6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9._-]+)):(?P<port>\d{1,5})"
+)
+
+
+@dataclass(frozen=True)
+class Master:
+    """A checked Spark master URL: local mode (``cores``) or standalone masters (``hosts``)."""
+
+    url: str
+    cores: str | None = None
+    hosts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def local(self) -> bool:
+        return self.cores is not None
+
+    @property
+    def loopback(self) -> bool:
+        """Every master is on this machine's loopback (the driver may then bind to 127.0.0.1)."""
+        return self.local or all(_is_loopback(host) for host, _ in self.hosts)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_master(url: str) -> Master:
+    """``url`` as a :class:`Master`; anything else is an ``InputError`` naming the forms allowed.
+
+    YARN and Kubernetes masters are not taken here: on those, ``spark-submit`` makes the session
+    and passes it to the backend (docs/spark.md).
+    """
+    text = url.strip()
+    local = _LOCAL.fullmatch(text)
+    if local:
+        cores = local.group(1) or "1"
+        return Master(f"local[{cores}]", cores=cores)
+    if text.startswith("spark://"):
+        hosts = []
+        for part in text[len("spark://") :].rstrip("/").split(","):
+            m = _HOST_PORT.fullmatch(part)
+            port = int(m.group("port")) if m else 0
+            if not m or not 0 < port < 65536:
+                raise InputError.single(
+                    ("spark_master",),
+                    f"{part!r} is not host:port (port 1-65535); allowed: {MASTER_FORMS}",
+                    url,
+                    context="cohort",
+                )
+            hosts.append((m.group("ip6") or m.group("host"), port))
+        return Master(text.rstrip("/"), hosts=tuple(hosts))
+    hint = (
+        "; YARN and Kubernetes: run through spark-submit (docs/spark.md)"
+        if text.startswith(("yarn", "k8s://", "mesos://"))
+        else ""
+    )
+    raise InputError.single(
+        ("spark_master",), f"must be {MASTER_FORMS}{hint}", url, context="cohort"
+    )
+
+
+def check_reachable(master: Master, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Raise ``CohortError`` naming the URL when no master of ``master`` accepts a connection."""
+    failures = []
+    for host, port in master.hosts:
+        try:
+            with socket.create_connection((host, port), timeout=timeout_s):
+                return
+        except TimeoutError:
+            failures.append(f"{host}:{port} did not answer within {timeout_s:g} s")
+        except OSError as exc:
+            failures.append(f"{host}:{port}: {exc.strerror or type(exc).__name__}")
+    raise CohortError(
+        f"no Spark master answers at {master.url} ({'; '.join(failures)}); is the master "
+        "running, and is this the spark:// URL its web UI shows?"
+    )
+
 
 def jvm_log_path() -> Path:
-    """Where the local JVM's standard output and error go (one file per Python process)."""
+    """Where the driver JVM's standard output and error go (one file per Python process)."""
     return Path(tempfile.gettempdir()) / f"immunospine-spark-{os.getpid()}.log"
 
 
@@ -61,20 +179,50 @@ def local_session(app_name: str = "immunospine-cohort", cores: int = 2) -> Any:
 
     The first session of a process starts the JVM with its output in :func:`jvm_log_path`.
     """
+    return spark_session(parse_master(f"local[{cores}]"), app_name)
+
+
+def spark_session(
+    master: Master,
+    app_name: str = "immunospine-cohort",
+    *,
+    executor_timeout_s: float = EXECUTOR_TIMEOUT_S,
+) -> Any:
+    """A SparkSession on ``master``: local mode, or a standalone cluster checked to be up.
+
+    A session already running in this process is reused when its master is ``master`` (for local
+    mode: any local master); another master is an error. For a cluster, the executors run the
+    driver's Python (``sys.executable``) unless ``PYSPARK_PYTHON`` says otherwise, and the driver
+    binds to 127.0.0.1 when the master is on loopback (else Spark picks the address, or
+    ``SPARK_LOCAL_IP``).
+    """
     why = spark_available()
     if why:
         raise MissingExtraError("spark", feature=f"the Spark cohort backend ({why})")
+    if not master.local:
+        check_reachable(master)
     from pyspark import SparkConf, SparkContext
     from pyspark.java_gateway import launch_gateway
     from pyspark.sql import SparkSession
 
-    if SparkContext._active_spark_context is not None:
-        return SparkSession.builder.getOrCreate()
-    # the JVM picks its own address from the environment before any conf is read
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    conf = SparkConf().setAppName(app_name).setMaster(f"local[{cores}]")
-    for key, value in LOCAL_CONF.items():
+    active = SparkContext._active_spark_context
+    if active is not None:
+        running = str(active.master)
+        if running == master.url or (master.local and running.startswith("local")):
+            return SparkSession.builder.getOrCreate()
+        raise CohortError(
+            f"this process already runs a Spark session on {running}; "
+            f"it cannot also connect to {master.url}"
+        )
+    conf = SparkConf().setAppName(app_name).setMaster(master.url)
+    for key, value in (LOCAL_CONF if master.local else QUIET_CONF).items():
         conf.set(key, value)
+    if master.loopback:
+        # the JVM picks its own address from the environment before any conf is read
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        conf.set("spark.driver.bindAddress", "127.0.0.1").set("spark.driver.host", "127.0.0.1")
+    if not master.local and not os.environ.get("PYSPARK_PYTHON"):
+        os.environ["PYSPARK_PYTHON"] = sys.executable  # executors: the driver's Python version
     gateway = None
     if SparkContext._gateway is None:
         with jvm_log_path().open("ab") as log:
@@ -83,16 +231,69 @@ def local_session(app_name: str = "immunospine-cohort", cores: int = 2) -> Any:
             )
     context = SparkContext(conf=conf, gateway=gateway)
     context.setLogLevel("ERROR")
+    if not master.local:
+        _wait_for_executors(context, master, executor_timeout_s)
     return SparkSession(context)
 
 
+def executor_count(context: Any) -> int:
+    """Executors registered with ``context`` (the driver's own block manager not counted)."""
+    return int(context._jsc.sc().getExecutorMemoryStatus().size()) - 1
+
+
+def _wait_for_executors(context: Any, master: Master, timeout_s: float) -> None:
+    """Wait for the first executor: a cluster without room would otherwise hang the first query."""
+    deadline = time.monotonic() + timeout_s
+    while executor_count(context) < 1:
+        if context._jsc.sc().isStopped() or time.monotonic() > deadline:
+            memory = context.getConf().get("spark.executor.memory", "1g")
+            context.stop()
+            raise CohortError(
+                f"the Spark master at {master.url} gave this application no executor within "
+                f"{timeout_s:g} s: no worker is registered, or none has a free core and "
+                f"{memory} of memory (spark.executor.memory); its web UI lists the workers. "
+                f"Driver log: {jvm_log_path()}"
+            )
+        time.sleep(0.25)
+
+
+def parquet_tables(source: Path) -> dict[str, Path]:
+    """The tables of ``source``: ``<table>.parquet`` files and ``<table>/`` folders of part files.
+
+    Names are lower-case; a table present in both layouts is an ``InputError`` (which to read?).
+    """
+    files = {p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()}
+    folders = {
+        p.name.lower(): p
+        for p in sorted(source.iterdir())
+        if p.is_dir() and "." not in p.name and any(p.glob("*.parquet"))
+    }
+    both = sorted(files.keys() & folders.keys())
+    if both:
+        raise InputError.single(
+            ("data",),
+            f"holds {', '.join(both)} both as <table>.parquet and as a <table>/ folder; keep one",
+            str(source),
+            context="cohort screen",
+        )
+    return dict(sorted({**files, **folders}.items()))
+
+
 class SparkBackend:
-    """OMOP ``DIR/<table>.parquet`` files registered as temp views of a SparkSession."""
+    """OMOP Parquet tables (files or part-file folders) registered as temp views of a session."""
 
     name = "spark"
     dialect = "pyspark"
 
-    def __init__(self, source: Path, *, session: Any = None) -> None:
+    def __init__(
+        self,
+        source: Path,
+        *,
+        session: Any = None,
+        master: str | None = None,
+        executor_timeout_s: float = EXECUTOR_TIMEOUT_S,
+    ) -> None:
+        where = parse_master(master or DEFAULT_MASTER)
         why = spark_available()
         if why:
             raise MissingExtraError("spark", feature=f"the Spark cohort backend ({why})")
@@ -105,17 +306,23 @@ class SparkBackend:
         if not source.is_dir():
             raise InputError.single(
                 ("data",),
-                "the Spark backend reads a directory of <table>.parquet files",
+                "the Spark backend reads a directory of <table>.parquet files or <table>/ folders",
                 str(source),
                 context="cohort screen",
             )
+        self._tables = parquet_tables(source)
         self._own_session = session is None
         self._cached: dict[str, Any] = {}
-        self._session = session if session is not None else local_session()
-        self._tables = {p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()}
         with map_backend_errors(self.name, self._errors):
+            self._session = (
+                session
+                if session is not None
+                else spark_session(where, executor_timeout_s=executor_timeout_s)
+            )
+            # an absolute path: executors resolve it, not the driver's working directory
             for name, path in self._tables.items():
-                self._session.read.parquet(str(path)).createOrReplaceTempView(name)
+                reader = self._session.read.parquet(str(path.resolve()))
+                reader.createOrReplaceTempView(name)
             self._con = ibis.pyspark.connect(self._session)
 
     def list_tables(self) -> frozenset[str]:
