@@ -154,12 +154,10 @@ SPEC = CalculatorSpec(
     score_range=(0.0, 3.0),
     interpretation="0–3, higher is more disability. Informally 0–1 mild to moderate, 1–2 "
     "moderate to severe, 2–3 severe to very severe (not a validated cut-off system).",
-    unverified=(
-        "citation details of Bruce & Fries 2003 (J Rheumatol 30:167-78)",
-        "for the activities category no device is listed, so only help from another person "
-        "raises it; whether the form intends exactly that was not confirmed",
-    ),
-    notes="Bruce & Fries 2003 is cited for the scoring conventions; its DOI/PMID were not "
-    "confirmed from a source, so only the citation text is given.",
+    notes="Seen in issue 14: the Bruce & Fries 2003 citation (title, authors, J Rheumatol "
+    "2003;30:167-78) on the paper's first page; its DOI/PMID were not shown, so only the "
+    "citation text is given. The assignment of aids to categories (none for activities, so "
+    "only help from another person raises that category to 2) as listed in the HAQ-DI scoring "
+    "instructions of the CLINHAQ sheet (abbeyscientific.org copy).",
     options={"scoring": "'with_aids' (standard HAQ-DI; default) or 'without_aids'"},
 )

@@ -126,8 +126,10 @@ SPEC = CalculatorSpec(
     "< crippled ≤ 80 < bed-bound. A change of 10 percentage points is the minimum detectable "
     "change (90 % confidence).",
     unverified=(
-        "scoring more than one missing section (max_missing_sections > 1) follows other "
-        "implementations' per-section denominator rule; the official sheet shows only one",
+        "scoring more than one missing section (max_missing_sections > 1) follows the "
+        "per-section rule 'for every question not answered, the denominator is reduced by 5' "
+        "stated by secondary scoring guides (seen in issue 14); the official sheet shows only "
+        "the one-missing-section example (16/45)",
     ),
     options={"max_missing_sections": "unanswered sections still scored (0–9, default 1)"},
 )
