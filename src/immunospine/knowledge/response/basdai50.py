@@ -2,8 +2,9 @@
 
 **Rule**: the original definition is an improvement of ≥ 50 % of the baseline BASDAI
 (Rudwaleit 2004); the verdict follows it. The ASAS anti-TNF recommendations extend the response
-criterion to "≥ 50 % **or** ≥ 2 units (0–10)"; its absolute arm was read only in a truncated
-source (clinical.md §4a [M]) and is reported as a separate flag, never as the verdict.
+criterion to "≥ 50 % **or** ≥ 2 units (0–10)" (Braun 2003, ASAS anti-TNF consensus: "at least
+50% or 2 units (on a 0–10 scale) of the BASDAI"); that variant is reported as a separate flag,
+never as the verdict.
 
 **Inputs**: ``baseline`` and ``follow_up``, each an object with ``basdai`` (0–10), e.g.
 ``calculate("basdai50", baseline={"basdai": 6.0}, follow_up={"basdai": 2.8})``.
@@ -13,7 +14,7 @@ when the baseline is 0, where it is undefined and the verdict is not met); ``com
 absolute and relative improvement, ``basdai50`` and ``asas_50_percent_or_2_units`` flags.
 Changes are compared after rounding to 6 decimals (``_change``).
 
-**References**: Rudwaleit 2004; Garrett 1994 (BASDAI).
+**References**: Rudwaleit 2004; Braun 2003 (ASAS anti-TNF consensus); Garrett 1994 (BASDAI).
 
 **Example** [C]: 6.0 → 3.0 is 50 % → met; 6.0 → 3.5 is 41.7 % (2.5 units) → not met, but the
 ASAS "≥ 50 % or ≥ 2 units" flag is true.
@@ -26,6 +27,14 @@ from immunospine.knowledge._spec import CalculatorSpec, Reference
 from immunospine.knowledge._types import Result, Verdict
 from immunospine.knowledge.references import GARRETT_1994_BASDAI
 from immunospine.knowledge.response._change import DomainChange
+
+BRAUN_2003_ASAS_ANTI_TNF = Reference(
+    "Braun J, Pham T, Sieper J, et al. International ASAS consensus statement for the use of "
+    "anti-tumour necrosis factor agents in patients with ankylosing spondylitis. "
+    "Ann Rheum Dis 2003;62:817-24",
+    doi="10.1136/ard.62.9.817",
+)
+"""Seen in issue 14: citation, DOI and the response definition in the ARD record's abstract."""
 
 RUDWALEIT_2004_BASDAI50 = Reference(
     "Rudwaleit M, Listing J, Brandt J, Braun J, Sieper J. Prediction of a major clinical response "
@@ -79,12 +88,11 @@ SPEC = CalculatorSpec(
     kind="response",
     inputs=Basdai50Inputs,
     compute=score,
-    references=(RUDWALEIT_2004_BASDAI50, GARRETT_1994_BASDAI),
+    references=(RUDWALEIT_2004_BASDAI50, BRAUN_2003_ASAS_ANTI_TNF, GARRETT_1994_BASDAI),
     interpretation="Met: the BASDAI improved by ≥ 50 % of its baseline value (Rudwaleit 2004). "
     "Score: relative improvement in %. The components also flag the ASAS anti-TNF variant "
     "'≥ 50 % or ≥ 2 units'.",
-    unverified=(
-        "the '≥ 2 units' absolute arm of the ASAS BASDAI response (flag "
-        "asas_50_percent_or_2_units) was read only in a truncated source (from memory)",
-    ),
+    notes="The '≥ 2 units' arm (flag asas_50_percent_or_2_units) was seen in issue 14 in the "
+    "abstract of Braun 2003 (ARD 62:817, doi 10.1136/ard.62.9.817): response is 'improvement "
+    "of at least 50% or 2 units (on a 0–10 scale) of the BASDAI' plus expert opinion.",
 )
