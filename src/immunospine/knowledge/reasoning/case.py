@@ -8,7 +8,12 @@ few optional extras (the contract allows adding fields, never renaming):
 * ``back_pain.neck_pain`` — pain or stiffness in the neck (raises the rheumatoid-neck concern);
 * ``radiographic_sacroiliitis`` — definite sacroiliitis on an X-ray of the sacroiliac joints;
 * ``widespread_pain`` — pain in many body regions (raises the fibromyalgia consideration);
-* ``fibromyalgia`` — the inputs of the ``fibromyalgia_acr_2016`` calculator, scored by it.
+* ``fibromyalgia`` — the inputs of the ``fibromyalgia_acr_2016`` calculator, scored by it;
+* ``numbness_or_tingling`` — numbness or tingling (not necessarily worsening; the red flag
+  ``progressive_neurological_deficit`` is the worsening kind);
+* ``known_conditions`` — diagnoses the person already has, each a key, name or alias of the
+  autoimmune knowledge base (``immunospine knowledge diseases``); an unknown one is an error
+  naming the nearest diseases. Both feed the considerations (``considerations.case_clues``).
 
 Answers that contradict each other are errors naming every field involved: age at onset above the
 current age; alternating buttock pain without buttock pain; back pain lasting longer than the
@@ -27,6 +32,7 @@ from immunospine.errors import FieldProblem, InputError, json_kind
 from immunospine.knowledge._inputs import ClinicalInputs, Finding
 from immunospine.knowledge.criteria.fibromyalgia_acr_2016 import FibromyalgiaInputs
 from immunospine.knowledge.probability.axspa import DEFAULT_PRETEST_PROBABILITY, Findings
+from immunospine.knowledge.reasoning.autoimmune import resolve, suggest
 
 __all__ = ["BackPain", "RedFlagAnswers", "TriageCase", "parse_case"]
 
@@ -96,6 +102,15 @@ class TriageCase(ClinicalInputs):
     radiographic_sacroiliitis: Finding = None
     widespread_pain: Finding = None
     fibromyalgia: FibromyalgiaInputs | None = None
+    numbness_or_tingling: Finding = None
+    known_conditions: Annotated[
+        list[str] | None,
+        Field(
+            max_length=50,
+            description="diagnoses the person already has: keys, names or aliases of the "
+            'autoimmune knowledge base (e.g. "lupus", "multiple_sclerosis")',
+        ),
+    ] = None
 
     @property
     def pretest(self) -> float:
@@ -119,10 +134,25 @@ def parse_case(data: Any) -> TriageCase:
         case = TriageCase.model_validate(dict(data))
     except ValidationError as exc:
         raise InputError.from_validation(exc, context=CONTEXT, model=TriageCase) from None
-    problems = contradictions(case)
+    problems = contradictions(case) + unknown_conditions(case)
     if problems:
         raise InputError.from_problems(problems, CONTEXT)
     return case
+
+
+def unknown_conditions(case: TriageCase) -> list[FieldProblem]:
+    """Each of ``known_conditions`` that names no disease of the base, with the nearest names."""
+    return [
+        FieldProblem(
+            ("known_conditions", i),
+            f"is not a disease of the knowledge base{suggest(name)}",
+            "unknown_disease",
+            name,
+            True,
+        )
+        for i, name in enumerate(case.known_conditions or ())
+        if resolve(name) is None
+    ]
 
 
 def contradictions(case: TriageCase) -> list[FieldProblem]:

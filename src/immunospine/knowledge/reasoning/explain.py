@@ -173,6 +173,6 @@ def explain(
     if referral.next_tests:
         parts.append(f"Helpful next tests: {_tests(referral.next_tests)}.")
     if considerations:
-        names = "; ".join(CONDITION_NAMES[c.condition] for c in considerations)
+        names = "; ".join(CONDITION_NAMES.get(c.condition, c.name) for c in considerations)
         parts.append(f"Also worth discussing with your doctor: {names}.")
     return " ".join(parts)
