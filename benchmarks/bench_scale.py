@@ -378,6 +378,28 @@ def table_rows(data: Path) -> dict[str, int]:
     return rows
 
 
+def generate_realistic(out: Path, patients: int, seed: int) -> dict[str, Any]:
+    """Generate ``--density realistic`` data (default layout) and report time, memory and size."""
+    from immunospine.cohort import synthetic
+
+    load = _loadavg()
+    start = time.perf_counter()
+    result = synthetic.generate(out, patients, seed, density="realistic")
+    seconds = time.perf_counter() - start
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return {
+        "patients": patients,
+        "seed": seed,
+        "seconds": round(seconds, 1),
+        "peak_rss_mib": round(_peak_mib(), 1),
+        "bytes_on_disk": sum(p.stat().st_size for p in files),
+        "files": len(files),
+        "rows": dict(getattr(result, "rows", {}) or {}),
+        "loadavg_before": load,
+        "loadavg_after": _loadavg(),
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--patients", type=int, default=1_000_000)
@@ -387,10 +409,19 @@ def main() -> int:
     ap.add_argument("--child", choices=("screen", "floor", "count"), default=None)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--show-floor", action="store_true", help="print the rendered floor SQL")
+    ap.add_argument(
+        "--generate",
+        action="store_true",
+        help="write the realistic data to --data (or the default path) and report its cost",
+    )
+    ap.add_argument("--seed", type=int, default=2026)
     args, _unknown = ap.parse_known_args()  # run.py passes its arguments to every benchmark
     data = args.data or HERE / "data" / f"omop_realistic_{args.patients}"
     if args.child:
         return child(args.child, data, args.out, args.memory_limit)
+    if args.generate:
+        print(json.dumps(generate_realistic(data, args.patients, args.seed), indent=2))
+        return 0
     if not data.is_dir():
         print(f"no data at {data}: immunospine cohort generate --density realistic -o {data}")
         return 1
