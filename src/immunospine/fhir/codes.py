@@ -2,9 +2,13 @@
 
 LOINC codes come from the project's clinical reference (clinical.md §10, omop-and-data.md §4.2).
 Instruments without a LOINC code (BASDAI, ASDAS, BASFI, DAS28, RMDQ, STarT Back, …) are coded in
-the immunospine instrument CodeSystem with the calculator name as the code. Codes marked [M] in
-the reference (quantitative RF 11572-5, quantitative anti-CCP 32218-0) are used because the
-record stores quantitative values; check them against the current LOINC release before shipping.
+the immunospine instrument CodeSystem with the calculator name as the code. The quantitative RF
+(11572-5) and anti-CCP (32218-0) codes, [M] in the reference, were checked for issue 14 in public
+LOINC mapping tables (code corpus): 11572-5 "Rheumatoid factor [Units/volume] in Serum or
+Plasma" (example unit [IU]/mL), 32218-0 "Cyclic citrullinated peptide Ab [Units/volume] in Serum
+by Immunoassay" (example unit [arb'U]/mL: the record's "U/mL" is sent as UCUM "U/mL", which
+strictly means enzyme units — a data engineer should decide on [arb'U]/mL). Not a LOINC release
+itself: check against the current release before shipping.
 """
 
 from __future__ import annotations
