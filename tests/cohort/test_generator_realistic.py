@@ -15,10 +15,11 @@ import pytest
 from immunospine.cohort import synthetic as generator
 from immunospine.cohort.backends.duckdb import DuckDBBackend
 from immunospine.cohort.concepts import all_concept_sets
-from immunospine.cohort.omop_schema import CLINICAL_TABLES
+from immunospine.cohort.omop_schema import CLINICAL_TABLES, check_directory, parquet_tables
 from immunospine.cohort.runner import run_screen
 from immunospine.cohort.synthetic import _background
 from immunospine.errors import InputError
+from immunospine.services.cohort_data import evaluate_worklist
 from tests.paths import SYNTHEA_ZIP
 
 N, SEED = 2_000, 9
@@ -108,3 +109,81 @@ def test_bad_density_and_layout(tmp_path: Path) -> None:
         generator.generate(tmp_path, 10, 1, density="heavy")
     with pytest.raises(InputError, match="layout"):
         generator.generate(tmp_path, 10, 1, layout="sharded")
+
+
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("parts")
+    res = generator.generate(out, N, SEED, chunk_size=1_000, density="realistic")
+    assert res.layout == "partitioned" and all(p.exists() for p in res.files)
+    return out
+
+
+def test_partitioned_layout_has_a_part_per_chunk_and_reads_like_single(
+    parts: Path, pair: tuple[Path, Path]
+) -> None:
+    _, single = pair
+    check_directory(parts)
+    assert sorted(parquet_tables(parts)) == sorted(parquet_tables(single))
+    for table in (*CLINICAL_TABLES, "truth"):
+        files = sorted((parts / table).glob("*.parquet"))
+        assert [f.name for f in files] == ["part-00000.parquet", "part-00001.parquet"]
+        first = pq.read_table(files[0]).column("person_id").to_numpy()
+        assert first.max() <= 1_000 < pq.read_table(files[1]).column("person_id").to_numpy().min()
+        joined = pa.concat_tables(pq.read_table(f) for f in files)
+        assert joined.equals(pq.read_table(single / f"{table}.parquet")), table
+
+
+def test_duckdb_screens_and_evaluates_partitioned_data(
+    parts: Path, pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    light, _ = pair
+    lists = {}
+    for name, d in (("light", light), ("parts", parts)):
+        backend = DuckDBBackend(d)
+        try:
+            run_screen(backend, tmp_path / f"{name}.parquet")
+        finally:
+            backend.close()
+        lists[name] = pq.read_table(tmp_path / f"{name}.parquet")
+    assert lists["light"].equals(lists["parts"])
+    ev = evaluate_worklist(tmp_path / "parts.parquet", parts).to_dict()
+    ev_light = evaluate_worklist(tmp_path / "light.parquet", light).to_dict()
+    label = {"worklist", "worklist_label"}
+    assert {k: v for k, v in ev.items() if k not in label} == {
+        k: v for k, v in ev_light.items() if k not in label
+    }
+    assert evaluate_worklist(tmp_path / "parts.parquet", parts / "truth").to_dict() == ev
+
+
+def test_a_table_in_both_layouts_is_refused(parts: Path, tmp_path: Path) -> None:
+    d = tmp_path / "both"
+    d.mkdir()
+    (d / "person").mkdir()
+    (d / "person" / "part-00000.parquet").write_bytes(
+        (parts / "person" / "part-00000.parquet").read_bytes()
+    )
+    (d / "person.parquet").write_bytes((parts / "person" / "part-00000.parquet").read_bytes())
+    with pytest.raises(InputError, match=r"both as <table>\.parquet and as a <table>/ folder"):
+        DuckDBBackend(d)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_spark_screens_partitioned_data_like_duckdb(parts: Path, tmp_path: Path) -> None:
+    from immunospine.cohort.backends.spark import SparkBackend, spark_available
+
+    if spark_available() is not None:
+        pytest.skip(reason=str(spark_available()))
+    out = {}
+    for name, make in (("duckdb", DuckDBBackend), ("spark", SparkBackend)):
+        backend = make(parts)
+        try:
+            run_screen(backend, tmp_path / f"{name}.parquet")
+        finally:
+            backend.close()
+        out[name] = pq.read_table(tmp_path / f"{name}.parquet")
+    cols = ["person_id", "rank", "category"]
+    assert out["duckdb"].select(cols).to_pylist() == out["spark"].select(cols).to_pylist()

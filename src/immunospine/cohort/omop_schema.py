@@ -21,7 +21,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from immunospine.errors import OmopSchemaError
+from immunospine.errors import InputError, OmopSchemaError
 
 
 class Kind(StrEnum):
@@ -151,7 +151,7 @@ def _as_schema(obj: Any, table: str) -> pa.Schema:
     if isinstance(obj, pa.Schema):
         return obj
     if isinstance(obj, (str, Path)):
-        return pq.read_schema(obj)
+        return pq.read_schema(parquet_parts(obj)[0])
     schema = getattr(obj, "schema", None)
     if isinstance(schema, pa.Schema):
         return schema
@@ -202,10 +202,47 @@ def check_schema(
         raise OmopSchemaError("; ".join(problems))
 
 
-def parquet_tables(directory: Path | str) -> dict[str, Path]:
-    """The known tables present as ``DIR/<table>.parquet`` (the layout the generator writes)."""
+def parquet_sources(directory: Path | str) -> dict[str, Path]:
+    """Every table of ``DIR`` by lower-case name: a ``<table>.parquet`` file or a ``<table>/``
+    folder of Parquet part files (the generator's partitioned layout, Spark's output).
+
+    A table present both ways is an ``InputError`` on ``data`` (which one to read?).
+    """
     d = Path(directory)
-    return {t: d / f"{t}.parquet" for t in TABLES if (d / f"{t}.parquet").is_file()}
+    files = {p.stem.lower(): p for p in sorted(d.glob("*.parquet")) if p.is_file()}
+    folders = {
+        p.name.lower(): p
+        for p in sorted(d.iterdir())
+        if p.is_dir() and "." not in p.name and any(p.glob("*.parquet"))
+    }
+    both = sorted(files.keys() & folders.keys())
+    if both:
+        raise InputError.single(
+            ("data",),
+            f"holds {', '.join(both)} both as <table>.parquet and as a <table>/ folder; keep one",
+            str(d),
+        )
+    return dict(sorted({**files, **folders}.items()))
+
+
+def parquet_tables(directory: Path | str) -> dict[str, Path]:
+    """The known tables present as ``DIR/<table>.parquet`` or ``DIR/<table>/part-*.parquet``."""
+    d = Path(directory)
+    if not d.is_dir():
+        return {}
+    return {t: p for t, p in parquet_sources(d).items() if t in TABLES}
+
+
+def parquet_parts(path: Path | str) -> list[Path]:
+    """The Parquet files of one table: the file itself, or a folder's ``*.parquet`` in order."""
+    p = Path(path)
+    return sorted(p.glob("*.parquet")) if p.is_dir() else [p]
+
+
+def parquet_glob(path: Path | str) -> str:
+    """What DuckDB's ``read_parquet`` reads for one table: the file, or ``folder/*.parquet``."""
+    p = Path(path)
+    return str(p / "*.parquet") if p.is_dir() else str(p)
 
 
 def check_directory(

@@ -23,7 +23,7 @@ from immunospine.cohort.evaluation import (
     evaluate,
     read_table,
 )
-from immunospine.cohort.synthetic import DEFAULT_CHUNK, GenerationResult, generate
+from immunospine.cohort.synthetic import GenerationResult, generate
 from immunospine.errors import InputError
 
 __all__ = [
@@ -44,16 +44,27 @@ def generate_population(
     patients: int,
     seed: int,
     *,
-    chunk_size: int = DEFAULT_CHUNK,
+    chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     overrides: Mapping[str, float] | None = None,
+    density: str = "light",
+    layout: str | None = None,
 ) -> GenerationResult:
     """Write a synthetic OMOP CDM (Parquet per table) plus ``truth.parquet`` into ``out_dir``.
 
-    ``overrides`` replaces named calibration parameters (``generator_overrides`` builds it).
+    ``overrides`` replaces named calibration parameters (``generator_overrides`` builds it);
+    ``density`` is light or realistic; ``layout`` single or partitioned (default: single for
+    light, partitioned for realistic); ``chunk_size`` defaults by density.
     """
     return generate(
-        out_dir, patients, seed, chunk_size=chunk_size, progress=progress, overrides=overrides
+        out_dir,
+        patients,
+        seed,
+        chunk_size=chunk_size,
+        progress=progress,
+        overrides=overrides,
+        density=density,
+        layout=layout,
     )
 
 
@@ -102,6 +113,8 @@ def generation_summary(result: GenerationResult) -> dict[str, Any]:
         "persons": result.persons,
         "seed": result.seed,
         "chunk_size": result.chunk_size,
+        "density": result.density,
+        "layout": result.layout,
         "rows": dict(result.rows),
         "overrides": dict(result.overrides),
         "note": result.disclaimer,
@@ -122,7 +135,10 @@ def evaluate_worklist(
     """
     truth_path = Path(truth)
     if truth_path.is_dir():
-        truth_path = truth_path / "truth.parquet"
+        # the generator's folder: truth.parquet (single layout) or truth/ (partitioned);
+        # else the folder is itself the truth's part files
+        single, parts = truth_path / "truth.parquet", truth_path / "truth"
+        truth_path = single if single.is_file() else parts if parts.is_dir() else truth_path
     w = read_table(worklist, WORKLIST_COLUMNS, what="worklist")
     t = read_table(truth_path, TRUTH_COLUMNS, what="truth")
     return evaluate(

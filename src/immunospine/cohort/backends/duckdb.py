@@ -1,4 +1,5 @@
-"""DuckDB backend: OMOP tables as ``DIR/<table>.parquet`` files or inside one ``.duckdb`` file.
+"""DuckDB backend: OMOP tables as ``DIR/<table>.parquet`` files, ``DIR/<table>/`` folders of
+Parquet part files (read with one glob, in parallel), or inside one ``.duckdb`` file.
 
 The default backend (measured on 10 M persons: ``docs/benchmarks.md``): a memory limit, a spill
 directory and a thread count can be given; results are written with DuckDB's own ``COPY … TO`` so
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort.backends.base import compile_sql, map_backend_errors, output_format
+from immunospine.cohort.omop_schema import parquet_glob, parquet_sources
 from immunospine.errors import InputError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -52,11 +54,9 @@ class DuckDBBackend:
         with map_backend_errors(self.name, self._errors):
             if source.is_dir():
                 self._con = ibis.duckdb.connect()
-                self._tables: dict[str, Path | str] = {
-                    p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()
-                }
+                self._tables: dict[str, Path | str] = dict(parquet_sources(source))
                 for name, path in self._tables.items():
-                    self._con.read_parquet(str(path), table_name=name)
+                    self._con.read_parquet(parquet_glob(path), table_name=name)
             elif source.is_file():
                 self._con = ibis.duckdb.connect(str(source), read_only=True)
                 rows = self._con.con.execute(

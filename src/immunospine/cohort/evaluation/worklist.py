@@ -253,15 +253,24 @@ def _is_number(t: pa.DataType) -> bool:
 
 
 def read_table(path: Path | str, columns: Sequence[str], *, what: str) -> pa.Table:
-    """Read a Parquet or CSV file and check it has ``columns``; errors name the file and column."""
+    """Read a Parquet or CSV file (or a folder of Parquet part files) and check ``columns``.
+
+    Errors name the file and the column.
+    """
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     p = Path(path)
-    if not p.is_file():
+    parts = p.is_dir() and any(p.glob("*.parquet"))  # a folder of part files (partitioned)
+    if not p.is_file() and not parts:
         raise InputError.single((what,), "file not found", str(p), context=what)
     try:
-        table = pacsv.read_csv(p) if p.suffix.lower() in (".csv", ".txt") else pq.read_table(p)
+        if parts:
+            table = pa.concat_tables(pq.read_table(f) for f in sorted(p.glob("*.parquet")))
+        elif p.suffix.lower() in (".csv", ".txt"):
+            table = pacsv.read_csv(p)
+        else:
+            table = pq.read_table(p)
     except (OSError, pa.ArrowException) as exc:
         raise InputError.single((what,), f"cannot be read ({exc})", str(p), context=what) from None
     for col in columns:

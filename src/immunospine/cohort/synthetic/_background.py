@@ -25,7 +25,6 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from immunospine.cohort.omop_schema import EHR_TYPE_CONCEPT, arrow_schema
-from immunospine.cohort.synthetic._tables import Events, event_table
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -208,7 +207,7 @@ def background(
         },
     )
     # --- conditions and drugs
-    cond, drug = Events(), Events()
+    cond, drug = _Rows(), _Rows()
     for name, concept_id, _code, drugs in CHRONIC:
         has = idx[rng.random(n) < p[name]]
         onset = _uniform_days(rng, obs_start[has], obs_end[has])
@@ -244,9 +243,32 @@ def background(
     return {
         "visit_occurrence": visits,
         "measurement": measurement,
-        "condition_occurrence": event_table("condition_occurrence", "condition", cond, pid),
-        "drug_exposure": event_table("drug_exposure", "drug", drug, pid),
+        "condition_occurrence": cond.table("condition_occurrence", pid),
+        "drug_exposure": drug.table("drug_exposure", pid),
     }
+
+
+class _Rows:
+    """Condition or drug rows as blocks, each sorted by person; one stable merge by person."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[I64, I64, I64, I64 | None]] = []
+
+    def add(self, who: I64, day: I64, concept: npt.ArrayLike, supply: npt.ArrayLike = 0) -> None:
+        con = np.broadcast_to(np.asarray(concept, dtype=np.int64), who.shape)
+        sup = np.broadcast_to(np.asarray(supply, dtype=np.int64), who.shape)
+        self.blocks.append((who, day, con, sup))
+
+    def table(self, name: str, pid: I64) -> pa.Table:
+        who, day, concept, supply = (np.concatenate([b[k] for b in self.blocks]) for k in range(4))
+        order = np.argsort(who, kind="stable")  # blocks are sorted runs: a cheap merge
+        who, day, concept, supply = who[order], day[order], concept[order], supply[order]
+        if name == "condition_occurrence":
+            cols = {"condition_concept_id": concept, "condition_start_date": day}
+        else:
+            cols = {"drug_concept_id": concept, "drug_exposure_start_date": day,
+                    "drug_exposure_end_date": day + supply - 1, "days_supply": supply}  # fmt: skip
+        return _table(name, pid[who], cols)
 
 
 def _weights(rows: tuple[tuple[int, str, float, bool], ...]) -> F64:
@@ -263,10 +285,9 @@ def _table(name: str, person_id: I64, cols: Mapping[str, npt.ArrayLike]) -> pa.T
     for f in schema:
         if f.name in given:
             v = np.broadcast_to(np.asarray(given[f.name]), (size,))
-            if pa.types.is_date(f.type):
-                arrays.append(pa.array(v.astype(np.int32), type=pa.date32()))
-            else:
-                arrays.append(pa.array(v.astype(f.type.to_pandas_dtype())))
+            dtype = np.int32 if pa.types.is_date(f.type) else f.type.to_pandas_dtype()
+            arr = v if v.dtype == dtype and v.strides == (v.itemsize,) else v.astype(dtype)
+            arrays.append(pa.array(arr, type=f.type))
         elif f.name.endswith("_type_concept_id"):
             arrays.append(pa.array(np.full(size, EHR_TYPE_CONCEPT, np.int32)))
         elif f.name == f"{name}_id":
