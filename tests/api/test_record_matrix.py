@@ -159,6 +159,8 @@ def test_the_matrix_covers_every_record_route(clinic: Clinic) -> None:  # noqa: 
         "/api/v1/triage",
         "/api/v1/auth/token",
         "/api/v1/treatment/options",
+        "/api/v1/knowledge/diseases",
+        "/api/v1/knowledge/diseases/{name}",
     }
     served = {
         (method.upper(), path)

@@ -20,6 +20,7 @@ from immunospine.api.analysis_routes import add_analysis_routes
 from immunospine.api.docs import add_docs
 from immunospine.api.envelope import envelope, from_error
 from immunospine.api.guards import BodyGuard, CatchAll, SecurityHeaders
+from immunospine.api.knowledge_routes import add_knowledge_routes
 from immunospine.api.open_routes import add_open_routes, calculator_paths
 from immunospine.api.openapi import install_openapi
 from immunospine.api.plan_routes import add_plan_routes
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.database_url = s.resolved_database_url(database_url)
     _add_error_handlers(app)
     add_open_routes(app)
+    add_knowledge_routes(app)
     add_docs(app)
     install_openapi(app, description=DESCRIPTION, body_models=_body_models, finish=calculator_paths)
     add_record_routes(app)  # and the token route; after install_openapi (adds body schemas)

@@ -69,6 +69,11 @@ COMMANDS: dict[str, Command] = {
         "Treatment options by disease and severity, from published guidelines: options to "
         "discuss with your clinician, never a prescription.",
     ),
+    "knowledge": Command(
+        ("knowledge",),
+        "The knowledge base: autoimmune diseases that can involve the back, how, and the "
+        "sources behind each entry.",
+    ),
     "demo": Command(
         ("demo", "demo_seed"),
         "Run the demo on synthetic data (what `make run` shows); `demo seed` fills a database.",
@@ -82,7 +87,7 @@ COMMANDS: dict[str, Command] = {
         "one patient; within/between-person effects and pain ↔ inflammation for a cohort.",
     ),
     "cohort": Command(
-        ("cohort", "cohort_screen"),
+        ("cohort", "cohort_screen", "cohort_concepts"),
         "Population case-finding over OMOP CDM data: synthetic data, screening, evaluation. How "
         "to read the results: docs/case-finding.md.",
     ),

@@ -40,6 +40,7 @@ __all__ = [
     "Mechanism",
     "Source",
     "disease",
+    "disease_key",
     "diseases",
     "nearest_names",
     "parse_diseases",
@@ -274,12 +275,18 @@ def resolve(name: str) -> str | None:
     return _lookup().get(name.strip().casefold())
 
 
-def disease(name: str) -> Disease:
-    """One entry by key, name or alias (any case); ``KnowledgeError`` names the nearest ones."""
+def disease_key(name: str) -> str:
+    """The key of a disease given by key, name or alias (any case); ``KnowledgeError`` names
+    the nearest ones."""
     key = resolve(name)
     if key is None:
         raise KnowledgeError(f"unknown disease {json_text(name)}{suggest(name)}")
-    return _all()[key]
+    return key
+
+
+def disease(name: str) -> Disease:
+    """One entry by key, name or alias (any case); ``KnowledgeError`` names the nearest ones."""
+    return _all()[disease_key(name)]
 
 
 def suggest(name: str) -> str:

@@ -1,0 +1,105 @@
+"""The autoimmune knowledge base over HTTP (issue 14), open like the calculators:
+``GET /api/v1/knowledge/diseases[?mechanism=M&group=G]`` and
+``GET /api/v1/knowledge/diseases/{name}`` (key, name or alias, any case). Answers are
+``immunospine knowledge diseases --json`` and ``immunospine knowledge disease NAME --json``;
+an unknown name is a 404 naming the nearest diseases.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from immunospine.api.models import ErrorEnvelope
+from immunospine.services import diseases as service
+
+__all__ = ["DiseaseEntry", "DiseaseSummary", "add_knowledge_routes"]
+
+PREFIX = "/api/v1/knowledge"
+MechanismName = Literal[
+    "spinal_inflammation",
+    "nerve_or_spinal_cord",
+    "referred_pain",
+    "muscle_or_soft_tissue",
+    "treatment_related",
+    "widespread_pain",
+]
+GroupName = Literal[
+    "spondyloarthritis",
+    "inflammatory_arthritis",
+    "connective_tissue",
+    "vasculitis",
+    "neurological",
+    "gastrointestinal_liver",
+    "endocrine",
+    "skin",
+    "haematological",
+    "kidney",
+    "eye",
+    "lung_heart",
+    "other",
+]
+Involvement = Literal["typical", "possible", "rare", "not_typical"]
+
+
+class DiseaseSummary(BaseModel):
+    key: str = Field(description="the snake_case id")
+    name: str
+    group: GroupName = Field(description="body-system group (the data file)")
+    back_involvement: Involvement
+    mechanisms: list[MechanismName] = Field(description="how it reaches the back (empty: not)")
+    specialist: str
+    red_flag: bool = Field(description="back pain from it is an emergency or urgent")
+    verified: bool = Field(description="every source of the entry was read and checked")
+
+
+class DiseaseSource(BaseModel):
+    citation: str
+    verified: bool = Field(description="true only if the source was actually read")
+    checked: str = Field(description="what was read, or why it is not verified")
+
+
+class DiseaseEntry(DiseaseSummary):
+    aliases: list[str]
+    how_it_reaches_the_back: str
+    key_features: list[str]
+    helpful_tests: list[str]
+    prevalence: str
+    calculators: list[str]
+    clues: list[str] = Field(description="triage clues that bring it up (known:<key>: a diagnosis)")
+    lists: list[str] = Field(description="recognised lists of autoimmune diseases naming it")
+    sources: list[DiseaseSource]
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorEnvelope, "description": "no disease of that name (nearest named)"},
+    422: {"model": ErrorEnvelope, "description": "an unknown mechanism or group"},
+}
+
+
+def add_knowledge_routes(app: FastAPI) -> None:
+    """Register the two routes on ``app``."""
+    router = APIRouter(prefix=PREFIX, tags=["knowledge"])
+
+    @router.get(
+        "/diseases",
+        response_model=list[DiseaseSummary],
+        responses={422: _ERRORS[422]},
+    )
+    async def list_diseases(
+        mechanism: MechanismName | None = None, group: GroupName | None = None
+    ) -> JSONResponse:
+        """Every disease of the autoimmune knowledge base (or those reaching the back by
+        ``mechanism``, in ``group``), as `immunospine knowledge diseases --json`."""
+        return JSONResponse(service.list_diseases(mechanism, group))
+
+    @router.get("/diseases/{name}", response_model=DiseaseEntry, responses={404: _ERRORS[404]})
+    async def one_disease(name: str) -> JSONResponse:
+        """One disease by key, name or alias (any case), with its sources and their
+        verification status, as `immunospine knowledge disease NAME --json`."""
+        return JSONResponse(service.describe(name))
+
+    app.include_router(router)

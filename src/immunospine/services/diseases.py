@@ -1,0 +1,66 @@
+"""The autoimmune knowledge base for the faces (issue 14): list, filter and describe diseases.
+
+``immunospine knowledge diseases`` / ``disease NAME``, ``GET /api/v1/knowledge/diseases[/NAME]``
+and the generated ``docs/reference/autoimmune-diseases.md`` read the base through these functions,
+so the three show the same entries in the same words. Unknown names, mechanisms or groups are
+``KnowledgeError`` naming the nearest or allowed ones (HTTP 404 / exit 2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from immunospine.knowledge.reasoning import autoimmune
+
+__all__ = [
+    "GROUPS",
+    "MECHANISMS",
+    "describe",
+    "entry_json",
+    "list_diseases",
+    "summary_json",
+]
+
+MECHANISMS = autoimmune.MECHANISMS
+GROUPS = autoimmune.GROUPS
+
+
+def summary_json(key: str, entry: autoimmune.Disease) -> dict[str, Any]:
+    """One row of the list: key, name, group, back involvement, mechanisms, specialist."""
+    return {
+        "key": key,
+        "name": entry.name,
+        "group": entry.group,
+        "back_involvement": entry.back_involvement,
+        "mechanisms": list(entry.mechanisms),
+        "specialist": entry.specialist,
+        "red_flag": entry.red_flag,
+        "verified": entry.verified,
+    }
+
+
+def entry_json(key: str, entry: autoimmune.Disease) -> dict[str, Any]:
+    """The whole entry, sources and verification status included."""
+    return {
+        **summary_json(key, entry),
+        "aliases": list(entry.aliases),
+        "how_it_reaches_the_back": entry.how_it_reaches_the_back,
+        "key_features": list(entry.key_features),
+        "helpful_tests": list(entry.helpful_tests),
+        "prevalence": entry.prevalence,
+        "calculators": list(entry.calculators),
+        "clues": list(entry.clues),
+        "lists": list(entry.lists),
+        "sources": [s.model_dump() for s in entry.sources],
+    }
+
+
+def list_diseases(mechanism: str | None = None, group: str | None = None) -> list[dict[str, Any]]:
+    """Every disease (or those reaching the back by ``mechanism``, in ``group``), as rows."""
+    return [summary_json(k, d) for k, d in autoimmune.diseases(mechanism, group).items()]
+
+
+def describe(name: str) -> dict[str, Any]:
+    """One disease by key, name or alias (any case), whole."""
+    key = autoimmune.disease_key(name)
+    return entry_json(key, autoimmune.disease(key))
