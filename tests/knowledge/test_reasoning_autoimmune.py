@@ -30,7 +30,7 @@ checked = "written from memory; not yet checked"
 
 
 def _parse(text: str, name: str = "other.toml", **more: str) -> dict[str, autoimmune.Disease]:
-    return autoimmune.parse_diseases({name: text, **more}, {"basdai"})
+    return autoimmune.parse_diseases({name: text, **more}, {"basdai"}, {"list_a", "list_b"})
 
 
 def test_every_entry_is_complete_and_consistent() -> None:
@@ -117,6 +117,7 @@ def test_a_good_file_loads_and_verified_needs_every_source() -> None:
         (GOOD + '\n[alpha_disease.group]\nx = "y"\n', "the group is the file name"),
         ('beta = "x"\n' + GOOD, "must be a table"),
         ("[x", "not valid TOML"),
+        (GOOD.replace("clues = [", 'lists = ["list_c"]\nclues = ['), 'unknown list "list_c"'),
     ],
 )
 def test_the_loader_refuses_bad_data_naming_file_entry_and_field(text: str, message: str) -> None:
@@ -130,3 +131,13 @@ def test_duplicates_across_files_and_unknown_groups_are_refused() -> None:
         _parse(GOOD, **{"vasculitis.toml": GOOD})
     with pytest.raises(KnowledgeError, match="nearest: vasculitis"):
         _parse(GOOD, name="vasculitiss.toml")
+
+
+def test_every_list_named_is_defined_with_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    lists = autoimmune.disease_lists()
+    assert lists["hayter_cook_2012"].size == 81 and lists["hayter_cook_2012"].verified
+    used = {name for d in autoimmune.diseases().values() for name in d.lists}
+    assert used <= set(lists)
+    monkeypatch.setattr(autoimmune, "load_toml", lambda _name: {"bad": {"title": "x"}})
+    with pytest.raises(KnowledgeError, match=r"autoimmune_disease_lists.toml \[bad\]"):
+        autoimmune.disease_lists.__wrapped__()

@@ -10,7 +10,9 @@ file on first use and refuses, naming the file, the entry and the field:
 * ``mechanisms`` that are empty although the back is involved, or given although it is not
   (``back_involvement = "not_typical"`` ⇔ no mechanism);
 * a clue outside ``CLUES`` (``known:<key>`` must name a disease of the base);
-* a calculator that is not in the catalogue.
+* a calculator that is not in the catalogue;
+* a list id that ``data/autoimmune_disease_lists.toml`` does not define (``disease_lists()``: the
+  recognised lists of autoimmune diseases the base covers, each with its source).
 
 Each entry says by which mechanisms the disease reaches the back (``MECHANISMS``), what should
 make a clinician think of it in a person with back pain, the helpful tests, the managing
@@ -30,6 +32,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from immunospine.errors import KnowledgeError, json_text, validation_problems
+from immunospine.knowledge.reasoning._data import load_toml
 
 __all__ = [
     "CLUES",
@@ -37,10 +40,12 @@ __all__ = [
     "MECHANISMS",
     "BackInvolvement",
     "Disease",
+    "DiseaseList",
     "Mechanism",
     "Source",
     "disease",
     "disease_key",
+    "disease_lists",
     "diseases",
     "nearest_names",
     "parse_diseases",
@@ -154,6 +159,17 @@ class Disease(BaseModel):
         return all(s.verified for s in self.sources)
 
 
+class DiseaseList(BaseModel):
+    """A recognised list of autoimmune diseases; ``size`` as the source states it (0: not)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    title: Text
+    citation: Text
+    verified: bool
+    checked: Text
+    size: Annotated[int, Field(ge=0)]
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     file: str
@@ -166,9 +182,24 @@ def _error(file: str, key: str, field: str, msg: str) -> KnowledgeError:
     return KnowledgeError(f"autoimmune knowledge base: {where}: {msg}")
 
 
-def _check(entry: _Entry, model: Disease, keys: set[str], calculators: set[str] | None) -> None:
-    """The rules pydantic cannot state: mechanisms ⇔ involvement, clue and calculator names."""
+def _check(
+    entry: _Entry,
+    model: Disease,
+    keys: set[str],
+    calculators: set[str] | None,
+    lists: set[str] | None,
+) -> None:
+    """The rules pydantic cannot state: mechanisms ⇔ involvement, clue, calculator, list names."""
     file, key = entry.file, entry.key
+    for name in model.lists:
+        if lists is not None and name not in lists:
+            raise _error(
+                file,
+                key,
+                "lists",
+                f"unknown list {json_text(name)}{nearest_names(name, lists)}; allowed: "
+                f"{', '.join(sorted(lists))}",
+            )
     if (model.back_involvement == "not_typical") != (not model.mechanisms):
         msg = (
             'must be empty when back_involvement = "not_typical"'
@@ -203,12 +234,14 @@ def nearest_names(name: str, names: Iterable[str]) -> str:
 
 
 def parse_diseases(
-    files: Mapping[str, str], calculators: Iterable[str] | None = None
+    files: Mapping[str, str],
+    calculators: Iterable[str] | None = None,
+    lists: Iterable[str] | None = None,
 ) -> dict[str, Disease]:
     """Validate TOML texts by file name (``<group>.toml``) into diseases keyed by their id.
 
-    ``calculators`` are the known calculator names (None: not checked). Raises ``KnowledgeError``
-    naming the file, entry and field of the first problem.
+    ``calculators`` and ``lists`` are the known calculator and list names (None: not checked).
+    Raises ``KnowledgeError`` naming the file, entry and field of the first problem.
     """
     entries: dict[str, _Entry] = {}
     for file, text in sorted(files.items()):
@@ -230,6 +263,7 @@ def parse_diseases(
             entries[key] = _Entry(file, key, raw)
     known = set(entries)
     calc_names = set(calculators) if calculators is not None else None
+    list_names = set(lists) if lists is not None else None
     out: dict[str, Disease] = {}
     for key, entry in entries.items():
         if key != key.lower() or not key.replace("_", "").isalnum():
@@ -243,7 +277,7 @@ def parse_diseases(
         except ValidationError as exc:
             first = validation_problems(exc)[0]
             raise _error(entry.file, key, first.field, first.msg) from None
-        _check(entry, model, known, calc_names)
+        _check(entry, model, known, calc_names, list_names)
         out[key] = model
     return dict(sorted(out.items()))
 
@@ -254,10 +288,24 @@ def _files() -> dict[str, str]:
 
 
 @cache
+def disease_lists() -> dict[str, DiseaseList]:
+    """The recognised lists of autoimmune diseases the base covers, by id (file order)."""
+    raw = load_toml("autoimmune_disease_lists")
+    out = {}
+    for key, value in raw.items():
+        try:
+            out[key] = DiseaseList.model_validate(value)
+        except ValidationError as exc:
+            first = validation_problems(exc)[0]
+            raise _error("autoimmune_disease_lists.toml", key, first.field, first.msg) from None
+    return out
+
+
+@cache
 def _all() -> dict[str, Disease]:
     from immunospine.knowledge.registry import catalogue
 
-    return parse_diseases(_files(), (spec.name for spec in catalogue()))
+    return parse_diseases(_files(), (spec.name for spec in catalogue()), disease_lists())
 
 
 @cache
