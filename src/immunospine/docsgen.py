@@ -343,6 +343,18 @@ def render_treatment() -> str:
 _TARGETS = {CALCULATORS_MD: render_calculators, CLI_MD: render_cli, TREATMENT_MD: render_treatment}
 PROGRAMME_MD = Path("docs/reference/programme.md")
 _TARGETS[PROGRAMME_MD] = render_programme
+DISEASES_MD = Path("docs/reference/autoimmune-diseases.md")
+
+
+def render_diseases() -> str:
+    """The whole of ``docs/reference/autoimmune-diseases.md`` (issue 14): the recognised lists,
+    counts by back involvement and mechanism, every disease with its sources and their status."""
+    from immunospine.reports.diseases_doc import render_diseases as render
+
+    return render()
+
+
+_TARGETS[DISEASES_MD] = render_diseases
 
 
 def main(argv: list[str] | None = None) -> int:
