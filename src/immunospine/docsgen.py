@@ -343,6 +343,19 @@ def render_treatment() -> str:
 _TARGETS = {CALCULATORS_MD: render_calculators, CLI_MD: render_cli, TREATMENT_MD: render_treatment}
 PROGRAMME_MD = Path("docs/reference/programme.md")
 _TARGETS[PROGRAMME_MD] = render_programme
+UNVERIFIED_MD = Path("docs/reference/unverified-facts.md")
+
+
+def render_unverified() -> str:
+    """The whole of ``docs/reference/unverified-facts.md`` (issue 14): every fact still marked
+    unverified in the knowledge data and the concept sets, with counts per area."""
+    from immunospine.reports.unverified_doc import render_unverified as render
+    from immunospine.services.verification import all_unverified, summary
+
+    return render(summary(), all_unverified())
+
+
+_TARGETS[UNVERIFIED_MD] = render_unverified
 DISEASES_MD = Path("docs/reference/autoimmune-diseases.md")
 
 
