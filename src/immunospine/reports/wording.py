@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from immunospine.knowledge.reasoning import explain, red_flags
+from immunospine.knowledge.reasoning import autoimmune, explain, red_flags
 from immunospine.knowledge.reasoning.referral import strategy_info
 from immunospine.knowledge.reasoning.urgency import NextStep
 
@@ -158,8 +158,12 @@ def next_test_words(name: str) -> str:
 
 
 def condition_name(name: str) -> str:
-    """A condition worth discussing, in plain words."""
-    return explain.CONDITION_NAMES.get(name, name.replace("_", " "))
+    """A condition worth discussing, in plain words (a disease of the knowledge base by its
+    name there)."""
+    if name in explain.CONDITION_NAMES:
+        return explain.CONDITION_NAMES[name]
+    key = autoimmune.resolve(name)
+    return autoimmune.disease(key).name if key is not None else name.replace("_", " ")
 
 
 def chance_words(category: str) -> str:
