@@ -70,7 +70,7 @@ COMMANDS: dict[str, Command] = {
         "discuss with your clinician, never a prescription.",
     ),
     "knowledge": Command(
-        ("knowledge",),
+        ("knowledge", "knowledge_unverified"),
         "The knowledge base: autoimmune diseases that can involve the back, how, and the "
         "sources behind each entry.",
     ),
