@@ -39,6 +39,19 @@ EXPECTED = {
     "positive_result": {4181412, 45884084},
 }
 
+#: Codes every set must name (the former placeholders now have real codes).
+EXPECTED_CODES = {
+    "chronic_back_pain": {("SNOMED", "278860009")},
+    "crp": {("LOINC", "1988-5")},
+    "enthesitis": {("SNOMED", "11654001"), ("SNOMED", "202882003"), ("ICD10CM", "M77.9")},
+    "dactylitis": {("SNOMED", "413441004")},
+    "family_history_spa": {("ICD10CM", "Z82.61")},
+    "sij_imaging": {("SNOMED", "1332288001"), ("SNOMED", "783627007")},
+    "positive_result": {("LOINC", "LA6576-8")},
+    "negative_result": {("LOINC", "LA6577-6")},
+    "tnf_inhibitors": {("RxNorm", "327361")},
+}
+
 
 @pytest.mark.parametrize(("name", "ids"), sorted(EXPECTED.items()))
 def test_shipped_sets_hold_the_reference_ids(name: str, ids: set[int]) -> None:
@@ -47,18 +60,37 @@ def test_shipped_sets_hold_the_reference_ids(name: str, ids: set[int]) -> None:
     assert cs.table and cs.concept_column
 
 
-def test_every_concept_has_provenance_and_placeholders_are_unverified() -> None:
+@pytest.mark.parametrize(("name", "codes"), sorted(EXPECTED_CODES.items()))
+def test_shipped_sets_name_their_codes(name: str, codes: set[tuple[str, str]]) -> None:
+    assert codes <= concept_set(name).codes
+
+
+def test_every_concept_has_provenance_and_no_placeholder_id() -> None:
     for cs in all_concept_sets().values():
         for c in cs.concepts:
             assert c.source.strip()
-            if c.placeholder:
-                assert not c.verified, (cs.name, c.id)
+            assert c.id is None or c.id < concepts.LOCAL_CONCEPT_MIN, (cs.name, c.id)
+            assert c.code is not None or c.id is not None, (cs.name, c.name)
+
+
+def test_only_id_only_concepts_lack_a_code() -> None:
+    id_only = {
+        (cs.name, c.id) for cs in all_concept_sets().values() for c in cs.concepts if not c.code
+    }
+    assert id_only == {
+        ("hla_b27", 3033347),
+        ("hla_b27", 3036779),
+        ("hla_b27", 649102),
+        ("positive_result", 9191),
+        ("negative_result", 9189),
+    }
 
 
 def test_bacterial_sacroiliitis_is_excluded() -> None:
     cs = concept_set("axspa_diagnosis")
     assert 37208263 in cs.excluded_ids
     assert 37208263 not in cs.ids
+    assert ("SNOMED", "1073381000119103") not in cs.codes
 
 
 def test_unknown_set_names_the_known_ones() -> None:
@@ -75,6 +107,7 @@ include_descendants = true
 id = 1
 name = "one"
 vocabulary = "SNOMED"
+code = "11"
 verified = true
 source = "test"
 """
@@ -83,6 +116,19 @@ source = "test"
 def test_file_loads() -> None:
     cs = load_concept_set_file("x.toml", GOOD)
     assert cs.ids == frozenset({1})
+    assert cs.codes == frozenset({("SNOMED", "11")})
+    assert cs.concepts[0].label == "SNOMED 11" and cs.concepts[0].include_descendants
+
+
+def test_a_concept_may_override_the_set_descendants_and_ship_no_id() -> None:
+    text = GOOD.replace("id = 1\n", "").replace(
+        "verified = true", "verified = true\ninclude_descendants = false"
+    )
+    cs = load_concept_set_file("x.toml", text)
+    assert cs.ids == frozenset() and not cs.concepts[0].include_descendants
+    dup = GOOD + GOOD[GOOD.index("[[concept]]") :].replace("id = 1", "id = 2")
+    with pytest.raises(InputError, match="vocabulary and code"):
+        load_concept_set_file("x.toml", dup)
 
 
 @pytest.mark.parametrize(
@@ -93,6 +139,9 @@ def test_file_loads() -> None:
         (GOOD.replace('domain = "condition"', 'domain = "vibes"'), "domain"),
         (GOOD.replace("verified = true\n", ""), "verified"),
         (GOOD + GOOD[GOOD.index("[[concept]]") :], "duplicate"),
+        (GOOD.replace("id = 1\n", "id = 2000000001\n"), "id"),
+        (GOOD.replace("id = 1\n", "").replace('code = "11"\n', ""), "code"),
+        (GOOD.replace('code = "11"', 'code = "1 1"'), "code"),
     ],
 )
 def test_bad_files_are_errors(text: str, needle: str) -> None:

@@ -72,8 +72,11 @@ def build_testbed(people: list[PersonFacts]) -> OmopTestbed:
 
 
 def run_plan(backend: CohortBackend) -> pa.Table:
+    """The worklist query with the concept sets resolved against the backend's vocabulary."""
+    from immunospine.cohort.runner import resolve_concepts
+
     tables = {t: backend.table(t) for t in INPUT_COLUMNS}
-    return backend.fetch(ScreenPlan().worklist(tables))
+    return backend.fetch(ScreenPlan(resolve_concepts(backend).concepts).worklist(tables))
 
 
 def reference(findings: dict[str, bool | None]) -> tuple[float, str]:

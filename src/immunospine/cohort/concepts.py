@@ -1,17 +1,23 @@
-"""Concept sets as data, and what a measurement value means.
+"""Concept sets as data: standard codes with provenance, and what a measurement value means.
 
-Concept sets live in ``cohort/data/concept_sets/<name>.toml``, one file per set, each concept with
-its provenance (``source``) and whether its id was checked against an OHDSI vocabulary artefact
-(``verified``). Ids that could not be resolved are *local placeholders* (>= 2,000,000,000, the OMOP
-range for local concepts) marked ``verified = false``. What each set is for:
-``docs/case-finding.md``.
+Concept sets live in ``cohort/data/concept_sets/<name>.toml``, one file per set. Each concept names
+an OMOP ``vocabulary`` (vocabulary_id: SNOMED, LOINC, RxNorm, ICD10CM …) and its ``code``
+(concept_code); a site resolves the codes against its own ``concept`` table
+(:mod:`immunospine.cohort.resolve`). ``id`` is the standard OMOP concept_id where it was seen in an
+OHDSI artefact: it is what a CDM *without* vocabulary tables is searched for. ``verified`` is true
+only when the code ↔ concept (and the id, when given) was seen in the cited ``source``. A few
+concepts have an id and no code (their code was not found); they resolve by id. There are no local
+placeholder ids: a concept whose OMOP id is unknown has no ``id`` and is found through its code.
+What each set is for: ``docs/case-finding.md``.
 
     >>> cs = concept_set("crp")
     >>> 3020460 in cs.ids
     True
+    >>> ("LOINC", "1988-5") in cs.codes
+    True
 
 With a ``concept_ancestor`` table, :meth:`ConceptSet.expand` adds every descendant of the included
-concepts (when the set allows descendants) and drops the excluded ones.
+concepts (where descendants are allowed) and drops the excluded ones.
 
 The measurement rules (:data:`HLA_B27_RULE`, :data:`CRP_RULE`, :data:`ESR_RULE`) are the reference
 implementation; the case-finding engine's Ibis translation must agree with them.
@@ -29,7 +35,7 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from immunospine.errors import CohortError, InputError, KnowledgeError
 
@@ -45,20 +51,37 @@ DOMAIN_COLUMNS: dict[str, tuple[str, str]] = {
     "meas_value": ("measurement", "value_as_concept_id"),
 }
 
-#: First id of the OMOP range for local (site-defined) concepts; placeholders sit above it.
+#: The OMOP ``domain_id`` of each set domain (what a resolved concept is expected to be).
+OMOP_DOMAINS: dict[str, str] = {
+    "condition": "Condition",
+    "drug": "Drug",
+    "measurement": "Measurement",
+    "procedure": "Procedure",
+    "observation": "Observation",
+    "meas_value": "Meas Value",
+}
+
+#: First id of the OMOP range for local (site-defined) concepts. Shipped sets hold no such id.
 LOCAL_CONCEPT_MIN = 2_000_000_000
 
 
 class _ConceptFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: int = Field(gt=0, le=2_147_483_647)
+    id: int | None = Field(default=None, gt=0, lt=LOCAL_CONCEPT_MIN)
     name: str = Field(min_length=1)
-    vocabulary: str = Field(min_length=1)
-    code: str | None = None
+    vocabulary: str = Field(min_length=1, pattern=r"^\S(.*\S)?$")
+    code: str | None = Field(default=None, min_length=1, pattern=r"^\S+$")
     verified: bool
     source: str = Field(min_length=1)
     exclude: bool = False
+    include_descendants: bool | None = None
+
+    @model_validator(mode="after")
+    def _code_or_id(self) -> _ConceptFile:
+        if self.code is None and self.id is None:
+            raise ValueError("a concept needs a code (and, where known, its standard id)")
+        return self
 
 
 class _ConceptSetFile(BaseModel):
@@ -74,25 +97,33 @@ class _ConceptSetFile(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Concept:
-    """One concept of a set, with where its id comes from."""
+    """One concept of a set: its code, its standard id where known, and where both come from."""
 
-    id: int
     name: str
     vocabulary: str
     code: str | None
+    id: int | None
     verified: bool
     source: str
     exclude: bool = False
+    include_descendants: bool = True
 
     @property
-    def placeholder(self) -> bool:
-        """True for a local stand-in id that must be replaced after an Athena look-up."""
-        return self.id >= LOCAL_CONCEPT_MIN
+    def key(self) -> tuple[str, str] | None:
+        """``(vocabulary_id, concept_code)``, the site-independent name of this concept."""
+        return None if self.code is None else (self.vocabulary, self.code)
+
+    @property
+    def label(self) -> str:
+        """``SNOMED 278860009`` or, for an id-only concept, ``LOINC id 3033347``."""
+        if self.code is not None:
+            return f"{self.vocabulary} {self.code}"
+        return f"{self.vocabulary} id {self.id}"
 
 
 @dataclass(frozen=True, slots=True)
 class ConceptSet:
-    """A named set of OMOP concept ids with provenance per concept."""
+    """A named set of concepts (codes with provenance) of one OMOP domain."""
 
     name: str
     title: str
@@ -103,12 +134,17 @@ class ConceptSet:
 
     @property
     def ids(self) -> frozenset[int]:
-        """The included concept ids (before any descendant expansion)."""
-        return frozenset(c.id for c in self.concepts if not c.exclude)
+        """The shipped standard ids of the included concepts (the fallback without vocabulary)."""
+        return frozenset(c.id for c in self.concepts if not c.exclude and c.id is not None)
 
     @property
     def excluded_ids(self) -> frozenset[int]:
-        return frozenset(c.id for c in self.concepts if c.exclude)
+        return frozenset(c.id for c in self.concepts if c.exclude and c.id is not None)
+
+    @property
+    def codes(self) -> frozenset[tuple[str, str]]:
+        """``(vocabulary_id, concept_code)`` of the included concepts that have a code."""
+        return frozenset(c.key for c in self.concepts if not c.exclude and c.key is not None)
 
     @property
     def unverified(self) -> tuple[Concept, ...]:
@@ -122,19 +158,41 @@ class ConceptSet:
     def concept_column(self) -> str:
         return DOMAIN_COLUMNS[self.domain][1]
 
+    @property
+    def omop_domain(self) -> str:
+        return OMOP_DOMAINS[self.domain]
+
     def expand(self, concept_ancestor: Any) -> frozenset[int]:
-        """Included ids plus their descendants in ``concept_ancestor``, minus excluded ones.
+        """Included shipped ids plus their descendants in ``concept_ancestor``, minus excluded.
 
         ``concept_ancestor`` is anything ``pyarrow.table`` accepts (a pyarrow Table, a pandas
         frame, a mapping of columns) with ``ancestor_concept_id`` and ``descendant_concept_id``.
         Excluded concepts remove their own descendants too.
         """
-        if not self.include_descendants:
-            return self.ids - self.excluded_ids
-        anc, desc = _ancestor_columns(concept_ancestor)
-        down = frozenset(desc[np.isin(anc, list(self.ids))].tolist()) | self.ids
-        out = frozenset(desc[np.isin(anc, list(self.excluded_ids))].tolist()) | self.excluded_ids
-        return down - out
+        included = {c.id: c.include_descendants for c in self.concepts if not c.exclude}
+        excluded = {c.id: c.include_descendants for c in self.concepts if c.exclude}
+        return expand_ids(
+            {i: d for i, d in included.items() if i is not None},
+            {i: d for i, d in excluded.items() if i is not None},
+            concept_ancestor,
+        )
+
+
+def expand_ids(
+    included: Mapping[int, bool], excluded: Mapping[int, bool], concept_ancestor: Any
+) -> frozenset[int]:
+    """``included`` ids (id → whether descendants count) expanded, minus ``excluded`` likewise."""
+    anc, desc = (
+        _ancestor_columns(concept_ancestor)
+        if any(included.values()) or any(excluded.values())
+        else (np.empty(0, np.int64), np.empty(0, np.int64))
+    )
+
+    def down(ids: Mapping[int, bool]) -> frozenset[int]:
+        roots = [i for i, d in ids.items() if d]
+        return frozenset(desc[np.isin(anc, roots)].tolist()) | frozenset(ids)
+
+    return down(included) - down(excluded)
 
 
 def _ancestor_columns(table: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
@@ -169,10 +227,29 @@ def load_concept_set_file(path: Path | str, text: str | None = None) -> ConceptS
         raise InputError.from_validation(
             exc, context=f"concept set {label}", model=_ConceptSetFile, prefix=("concept_set",)
         ) from None
-    ids = [c.id for c in model.concept]
+    ids = [c.id for c in model.concept if c.id is not None]
     if len(ids) != len(set(ids)):
         raise InputError.single(("concept_set", "concept"), "duplicate concept id", label)
-    concepts = tuple(Concept(**c.model_dump()) for c in model.concept)
+    keys = [(c.vocabulary, c.code) for c in model.concept if c.code is not None]
+    if len(keys) != len(set(keys)):
+        raise InputError.single(("concept_set", "concept"), "duplicate vocabulary and code", label)
+    concepts = tuple(
+        Concept(
+            name=c.name,
+            vocabulary=c.vocabulary,
+            code=c.code,
+            id=c.id,
+            verified=c.verified,
+            source=c.source,
+            exclude=c.exclude,
+            include_descendants=(
+                model.include_descendants
+                if c.include_descendants is None
+                else c.include_descendants
+            ),
+        )
+        for c in model.concept
+    )
     return ConceptSet(
         model.name,
         model.title,

@@ -225,7 +225,11 @@ def features(
     drugs = d.group_by("person_id").aggregate(n_nsaid=d.drug_exposure_start_date.nunique())
     o = tables["observation"]
     o = o.filter(_isin(o.observation_concept_id, c.family_history)).semi_join(ids, "person_id")
-    neg = _isin(o.value_as_concept_id, c.negative_result).fill_null(False)
+    # ``notnull() &`` keeps ``neg`` a column when no negative answer resolved (``_isin`` of an
+    # empty set is the scalar False, which cannot be aggregated)
+    neg = (
+        o.value_as_concept_id.notnull() & _isin(o.value_as_concept_id, c.negative_result)
+    ).fill_null(False)
     obs = o.group_by("person_id").aggregate(fh_positive=(~neg).any(), fh_negative=neg.any())
     pr = tables["procedure_occurrence"]
     pr = pr.filter(_isin(pr.procedure_concept_id, c.sij_imaging)).semi_join(ids, "person_id")

@@ -112,7 +112,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
     ),
     "concept": _cols(
         "concept_id:concept concept_name:string domain_id:string vocabulary_id:string "
-        "concept_class_id:string standard_concept:string? concept_code:string"
+        "concept_class_id:string standard_concept:string? concept_code:string "
+        "valid_start_date:date? valid_end_date:date? invalid_reason:string?"
+    ),
+    "concept_relationship": _cols(
+        "concept_id_1:concept concept_id_2:concept relationship_id:string "
+        "valid_start_date:date? valid_end_date:date? invalid_reason:string?"
     ),
 }
 

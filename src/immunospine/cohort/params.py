@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from immunospine.cohort import concepts as cs
 from immunospine.errors import InputError
 from immunospine.knowledge.probability.axspa import DEFAULT_PRETEST_PROBABILITY
+
+if TYPE_CHECKING:
+    from immunospine.cohort.resolve import Resolution
 
 __all__ = ["ScreenConcepts", "ScreenParams"]
 
 
 @dataclass(frozen=True)
 class ScreenConcepts:
-    """The concept ids the plan filters on, one field per concept set (part 1's TOML files).
+    """The concept ids the plan filters on, one field per concept set, as resolved for one CDM.
 
     ``chronic_back_pain_coded`` are the back-pain concepts that say "chronic" themselves; any
     other back-pain code needs a second record at least ``ScreenParams.chronic_min_days`` later.
@@ -50,16 +52,34 @@ class ScreenConcepts:
 
     @classmethod
     def shipped(cls, concept_ancestor: Any = None) -> ScreenConcepts:
-        """The shipped concept sets; with a ``concept_ancestor`` table, expanded to descendants."""
+        """The shipped standard ids (no vocabulary); with ``concept_ancestor``, their descendants.
+
+        The fallback for a CDM without a ``concept`` table: concepts that ship no id (their OMOP
+        id is unknown; they resolve by code) are absent from it.
+        """
+        from immunospine.cohort.resolve import resolve_tables
+
+        ancestor = None if concept_ancestor is None else _as_arrow(concept_ancestor)
+        return cls.from_resolution(resolve_tables(None, None, ancestor))
+
+    @classmethod
+    def from_resolution(cls, resolution: Resolution) -> ScreenConcepts:
+        """One field per set from a :class:`~immunospine.cohort.resolve.Resolution`.
+
+        ``chronic_back_pain_coded`` holds the ids the back-pain concepts named "chronic…" resolved
+        to (not their descendants).
+        """
         values: dict[str, frozenset[int]] = {}
         for f in fields(cls):
             if f.name == "chronic_back_pain_coded":
                 continue
-            s = cs.concept_set(cls.SET_NAMES.get(f.name, f.name))
-            values[f.name] = s.ids if concept_ancestor is None else s.expand(concept_ancestor)
-        back = cs.concept_set("chronic_back_pain")
+            values[f.name] = resolution.ids(cls.SET_NAMES.get(f.name, f.name))
+        back = resolution.sets["chronic_back_pain"]
         values["chronic_back_pain_coded"] = frozenset(
-            c.id for c in back.concepts if c.name.lower().startswith("chronic") and not c.exclude
+            i
+            for c in back.codes
+            if c.concept.name.lower().startswith("chronic") and not c.concept.exclude
+            for i in c.ids
         )
         return cls(**values)
 
@@ -69,8 +89,11 @@ class ScreenConcepts:
             out |= getattr(self, f.name)
         return out
 
-    def placeholders(self) -> frozenset[int]:
-        return frozenset(i for i in self.all_ids() if i >= cs.LOCAL_CONCEPT_MIN)
+
+def _as_arrow(table: Any) -> Any:
+    import pyarrow as pa
+
+    return table if isinstance(table, pa.Table) else pa.table(table)
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@
 announced through ``on_step`` (the CLI shows them as progress):
 
 1. **check** the tables and columns the plan reads (``plan.check_inputs``; errors name them);
-2. **resolve** the concept sets: expanded to descendants through ``concept_ancestor`` when the CDM
-   has one; ids absent from the CDM's ``concept`` table are reported in the summary, not errors;
+2. **resolve** the concept sets' codes against the CDM's ``concept`` table (``cohort.resolve``;
+   the shipped ids when it has none), expanded through ``concept_ancestor``; codes that do not
+   resolve are reported in the summary, not errors;
 3. **count** persons with back pain, chronic back pain and a known axSpA diagnosis: the per-person
    back-pain table (``plan.back_pain``, one pass over ``condition_occurrence``) is materialised
    once in the backend, and the counts and the worklist both read it;
@@ -22,15 +23,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort.backends.base import CohortBackend, output_format
 from immunospine.cohort.params import ScreenConcepts, ScreenParams
 from immunospine.cohort.plan import INPUT_COLUMNS, ScreenPlan, check_inputs
 from immunospine.knowledge.probability.axspa import CATEGORIES
-
-if TYPE_CHECKING:
-    import pyarrow as pa
 
 Step = Callable[[str], None]
 
@@ -47,10 +44,11 @@ WORKLIST_NOTE = (
 class ScreenSummary:
     """What a screening run found, as counts (persons) and facts a reader needs to trust them.
 
-    ``missing_concept_ids``: ids of the shipped concept sets absent from the CDM's ``concept``
-    table (their rows cannot occur); ``concepts_expanded``: whether the concept sets were expanded
-    to descendants through ``concept_ancestor``. An empty worklist (``screened == 0``) is not an
-    error.
+    ``missing_concept_ids``: shipped standard ids of concepts that did not resolve in this CDM
+    (their rows cannot be matched); ``concepts_expanded``: whether the concept sets were expanded
+    to descendants through ``concept_ancestor``; ``concept_source``: whether the codes were resolved
+    through the CDM's vocabulary or, lacking one, the shipped ids were used. An empty worklist
+    (``screened == 0``) is not an error.
     """
 
     backend: str
@@ -63,6 +61,11 @@ class ScreenSummary:
     concepts_expanded: bool = False
     missing_concept_ids: tuple[int, ...] = ()
     disclaimer: str = WORKLIST_NOTE
+    #: ``vocabulary``: concept codes resolved through the CDM's ``concept`` table; ``shipped``:
+    #: no ``concept`` table, the shipped standard ids were used (codes without an id unmatched).
+    concept_source: str = "vocabulary"
+    #: included concepts that did not resolve here, ``set: VOCABULARY code (why)``
+    unresolved_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,37 +75,35 @@ class ResolvedConcepts:
     concepts: ScreenConcepts
     expanded: bool
     missing_ids: tuple[int, ...]
-
-
-def _fetch_ids(backend: CohortBackend, expr: Any) -> list[int]:
-    table = backend.fetch(expr)
-    return [int(v) for v in table.column(0).to_pylist() if v is not None]
+    #: ``vocabulary`` (codes resolved through ``concept``) or ``shipped`` (no ``concept`` table)
+    source: str = "vocabulary"
+    #: included concepts that did not resolve, as ``set: VOCABULARY code (why)``
+    unresolved: tuple[str, ...] = ()
 
 
 def resolve_concepts(backend: CohortBackend) -> ResolvedConcepts:
-    """The shipped concept sets, expanded through the CDM's ``concept_ancestor`` when it has one."""
+    """The shipped concept sets resolved against the CDM's vocabulary (``cohort.resolve``).
 
-    shipped = ScreenConcepts.shipped()
-    tables = backend.list_tables()
-    concepts, expanded = shipped, False
-    if "concept_ancestor" in tables:
-        ca = backend.table("concept_ancestor")
-        cols = {c.lower(): c for c in ca.columns}
-        anc, desc = ca[cols["ancestor_concept_id"]], ca[cols["descendant_concept_id"]]
-        roots = sorted(shipped.all_ids())
-        rows = ca.filter(anc.cast("int64").isin(roots)).select(
-            ancestor_concept_id=anc.cast("int64"), descendant_concept_id=desc.cast("int64")
-        )
-        fetched: pa.Table = backend.fetch(rows)
-        concepts, expanded = ScreenConcepts.shipped(fetched), True
-    missing: tuple[int, ...] = ()
-    if "concept" in tables:
-        ct = backend.table("concept")
-        cid = ct[{c.lower(): c for c in ct.columns}["concept_id"]].cast("int64")
-        wanted = sorted(shipped.all_ids() - shipped.placeholders())
-        found = set(_fetch_ids(backend, ct.filter(cid.isin(wanted)).select(cid=cid)))
-        missing = tuple(i for i in wanted if i not in found)
-    return ResolvedConcepts(concepts, expanded, missing)
+    With a ``concept`` table the codes are resolved there ('Maps to' for non-standard codes when
+    ``concept_relationship`` exists); without one the shipped standard ids are used. Either way
+    ``concept_ancestor``, when present, adds descendants.
+    """
+    from immunospine.cohort.resolve import STATUS_TEXT, resolve_backend
+
+    resolution = resolve_backend(backend)
+    unresolved = tuple(
+        f"{name}: {c.concept.label} ({STATUS_TEXT[c.status]})"
+        for name, s in resolution.sets.items()
+        for c in s.included
+        if not c.resolved
+    )
+    return ResolvedConcepts(
+        ScreenConcepts.from_resolution(resolution),
+        resolution.expanded,
+        resolution.missing_shipped_ids(),
+        resolution.source,
+        unresolved,
+    )
 
 
 def _category_counts(path: Path) -> dict[str, int]:
@@ -167,4 +168,6 @@ def run_screen(
         categories=categories,
         concepts_expanded=resolved.expanded,
         missing_concept_ids=resolved.missing_ids,
+        concept_source=resolved.source,
+        unresolved_codes=resolved.unresolved,
     )

@@ -26,6 +26,7 @@ __all__ = [
 CASE_FINDING_DOC = "docs/case-finding.md"
 #: How many missing concept ids a summary names before "…".
 MISSING_IDS_SHOWN = 12
+UNRESOLVED_SHOWN = 5
 
 
 class GenerationLike(Protocol):
@@ -58,6 +59,10 @@ class ScreenSummaryLike(Protocol):
     def concepts_expanded(self) -> bool: ...
     @property
     def missing_concept_ids(self) -> Sequence[int]: ...
+    @property
+    def concept_source(self) -> str: ...
+    @property
+    def unresolved_codes(self) -> Sequence[str]: ...
     @property
     def disclaimer(self) -> str: ...
 
@@ -182,6 +187,19 @@ def screen_summary_lines(summary: ScreenSummaryLike) -> list[str]:
         out.append(
             f"note: {len(missing)} concept id(s) of the shipped concept sets are not in this "
             f"CDM's concept table (their rows cannot occur): {shown}{more}"
+        )
+    if summary.concept_source == "shipped":
+        out.append(
+            "note: no concept table: the concept sets' shipped standard ids were used; their "
+            "codes could not be resolved, and concepts without a shipped id match nothing"
+        )
+    unresolved = list(summary.unresolved_codes)
+    if unresolved:
+        shown = "; ".join(unresolved[:UNRESOLVED_SHOWN])
+        more = " …" if len(unresolved) > UNRESOLVED_SHOWN else ""
+        out.append(
+            f"note: {len(unresolved)} concept(s) of the shipped sets do not resolve in this CDM: "
+            f"{shown}{more} (all of them: immunospine cohort concepts)"
         )
     if not summary.concepts_expanded:
         out.append(

@@ -95,5 +95,7 @@ def summary_dict(s: ScreenSummary) -> dict[str, Any]:
         "categories": dict(s.categories),
         "concepts_expanded": s.concepts_expanded,
         "missing_concept_ids": list(s.missing_concept_ids),
+        "concept_source": s.concept_source,
+        "unresolved_codes": list(s.unresolved_codes),
         "note": s.disclaimer,
     }

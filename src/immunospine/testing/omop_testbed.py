@@ -42,6 +42,16 @@ class OmopTestbed:
     """Rows per OMOP table, kept as dicts until written."""
 
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: {t: [] for t in TABLES})
+    #: also write the synthetic vocabulary subset (``concept``, ``concept_ancestor``,
+    #: ``concept_relationship``) for the concepts used, so the sets resolve by code as at a site;
+    #: ``False`` gives a CDM without vocabulary tables (the shipped-id fallback).
+    vocabulary: bool = True
+
+    def tables(self) -> tuple[str, ...]:
+        """The tables this testbed writes."""
+        from immunospine.cohort.synthetic.vocabulary import VOCABULARY_TABLES
+
+        return (*TABLES, *VOCABULARY_TABLES) if self.vocabulary else TABLES
 
     def _add(self, table: str, **values: Any) -> None:
         rows = self.rows[table]
@@ -124,8 +134,21 @@ class OmopTestbed:
 
     # --- output ---------------------------------------------------------------------------------
 
+    def _concept_ids(self) -> set[int]:
+        return {
+            int(v)
+            for rows in self.rows.values()
+            for r in rows
+            for k, v in r.items()
+            if k.endswith("_concept_id") and v is not None
+        }
+
     def arrow(self, table: str) -> pa.Table:
         """``table`` with every column of part 1's OMOP schema (absent values are NULL)."""
+        if table not in self.rows:
+            from immunospine.cohort.synthetic.vocabulary import vocabulary_tables
+
+            return vocabulary_tables(self._concept_ids())[table]
         schema = arrow_schema(table)
         rows = self.rows[table]
         return pa.table(
@@ -136,7 +159,7 @@ class OmopTestbed:
     def write_parquet(self, directory: Path) -> Path:
         """Write ``directory/<table>.parquet`` for every table; returns ``directory``."""
         directory.mkdir(parents=True, exist_ok=True)
-        for table in TABLES:
+        for table in self.tables():
             pq.write_table(self.arrow(table), directory / f"{table}.parquet")
         return directory
 
@@ -146,7 +169,7 @@ class OmopTestbed:
 
         con = duckdb.connect(str(path))
         try:
-            for table in TABLES:
+            for table in self.tables():
                 data = self.arrow(table)  # noqa: F841 - read by DuckDB's replacement scan
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM data")  # noqa: S608 - constant
         finally:
@@ -165,7 +188,7 @@ class OmopTestbed:
         try:
             con = ibis.connect(url)
             try:
-                for table in TABLES:
+                for table in self.tables():
                     con.create_table(table, self.arrow(table), database=schema)
             finally:
                 con.disconnect()
@@ -179,9 +202,11 @@ class OmopTestbed:
 
 
 def _first(name: str) -> int:
-    from immunospine.cohort.concepts import concept_set
+    """The smallest id of set ``name`` in synthetic data (a synthetic id for a set of codes whose
+    OMOP ids are unknown)."""
+    from immunospine.cohort.synthetic.vocabulary import set_ids
 
-    return min(concept_set(name).ids)
+    return min(set_ids(name))
 
 
 @dataclass(frozen=True)

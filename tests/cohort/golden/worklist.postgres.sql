@@ -2,7 +2,7 @@ WITH "t20" AS (
   SELECT
     "t19"."person_id",
     "t19"."first_back_pain_date",
-    CAST(EXTRACT(YEAR FROM "t19"."first_back_pain_date") - "t7"."year_of_birth" AS INT) AS "age_at_onset",
+    CAST(EXTRACT(YEAR FROM "t19"."first_back_pain_date") - "t9"."year_of_birth" AS INT) AS "age_at_onset",
     "t19"."coded_chronic"
     OR (
       "t19"."last_back_pain_date" >= (
@@ -67,10 +67,6 @@ WITH "t20" AS (
             THEN 8
             WHEN "t5"."condition_concept_id" IN (4132891)
             THEN 3
-            WHEN "t5"."condition_concept_id" IN (2000100030, 2000100031, 2000100032)
-            THEN 64
-            WHEN "t5"."condition_concept_id" IN (2000100040)
-            THEN 128
             ELSE 0
           END AS "code"
         FROM "condition_occurrence" AS "t5"
@@ -97,11 +93,7 @@ WITH "t20" AS (
             37108618,
             37203959,
             37205058,
-            46273406,
-            2000100030,
-            2000100031,
-            2000100032,
-            2000100040
+            46273406
           )
       ) AS "t16"
       GROUP BY
@@ -114,8 +106,8 @@ WITH "t20" AS (
     SELECT
       *
     FROM "person" AS "t0"
-  ) AS "t7"
-    ON "t19"."person_id" = "t7"."person_id"
+  ) AS "t9"
+    ON "t19"."person_id" = "t9"."person_id"
 ), "t42" AS (
   SELECT
     "t24"."person_id",
@@ -308,7 +300,7 @@ WITH "t20" AS (
           )
         ) AS "hla_negative",
         BOOL_OR(
-          "t26"."measurement_concept_id" IN (2000100010, 2000100011)
+          FALSE
           AND (
             COALESCE(
               "t26"."value_as_concept_id" IN (9191, 4126681, 4181412, 45877985, 45879438, 45884084),
@@ -318,7 +310,7 @@ WITH "t20" AS (
           )
         ) AS "mri_positive",
         BOOL_OR(
-          "t26"."measurement_concept_id" IN (2000100010, 2000100011)
+          FALSE
           AND (
             COALESCE("t26"."value_as_concept_id" IN (9189, 45878583), FALSE)
             OR COALESCE("t26"."value_as_number" = 0, FALSE)
@@ -326,116 +318,18 @@ WITH "t20" AS (
         ) AS "mri_negative"
       FROM (
         SELECT
-          "t12"."person_id",
-          "t12"."measurement_concept_id",
-          "t12"."value_as_number",
-          "t12"."value_as_concept_id",
-          "t12"."unit_concept_id",
-          "t12"."range_high"
+          "t14"."person_id",
+          "t14"."measurement_concept_id",
+          "t14"."value_as_number",
+          "t14"."value_as_concept_id",
+          "t14"."unit_concept_id",
+          "t14"."range_high"
         FROM (
           SELECT
             *
           FROM "measurement" AS "t1"
           WHERE
-            "t1"."measurement_concept_id" IN (
-              649102,
-              3010156,
-              3013707,
-              3015183,
-              3020460,
-              3033347,
-              3036779,
-              2000100010,
-              2000100011
-            )
-        ) AS "t12"
-        WHERE
-          EXISTS(
-            SELECT
-              1
-            FROM (
-              SELECT
-                "t21"."person_id"
-              FROM "t20" AS "t21"
-              WHERE
-                "t21"."chronic" AND NOT (
-                  "t21"."diagnosed"
-                )
-            ) AS "t25"
-            WHERE
-              "t12"."person_id" = "t25"."person_id"
-          )
-      ) AS "t26"
-      GROUP BY
-        1
-    ) AS "t39"
-  ) AS "t41"
-    ON "t24"."person_id" = "t41"."m_person_id"
-  LEFT OUTER JOIN (
-    SELECT
-      "t31"."person_id" AS "d_person_id",
-      "t31"."n_nsaid"
-    FROM (
-      SELECT
-        "t27"."person_id",
-        COUNT(DISTINCT "t27"."drug_exposure_start_date") AS "n_nsaid"
-      FROM (
-        SELECT
-          "t13"."person_id",
-          "t13"."drug_concept_id",
-          "t13"."drug_exposure_start_date"
-        FROM (
-          SELECT
-            *
-          FROM "drug_exposure" AS "t2"
-          WHERE
-            "t2"."drug_concept_id" IN (1115008, 1118084, 1124300, 1177480)
-        ) AS "t13"
-        WHERE
-          EXISTS(
-            SELECT
-              1
-            FROM (
-              SELECT
-                "t21"."person_id"
-              FROM "t20" AS "t21"
-              WHERE
-                "t21"."chronic" AND NOT (
-                  "t21"."diagnosed"
-                )
-            ) AS "t25"
-            WHERE
-              "t13"."person_id" = "t25"."person_id"
-          )
-      ) AS "t27"
-      GROUP BY
-        1
-    ) AS "t31"
-  ) AS "t35"
-    ON "t24"."person_id" = "t35"."d_person_id"
-  LEFT OUTER JOIN (
-    SELECT
-      "t36"."person_id" AS "o_person_id",
-      "t36"."fh_positive",
-      "t36"."fh_negative"
-    FROM (
-      SELECT
-        "t28"."person_id",
-        BOOL_OR(NOT (
-          COALESCE("t28"."value_as_concept_id" IN (9189, 45878583), FALSE)
-        )) AS "fh_positive",
-        BOOL_OR(COALESCE("t28"."value_as_concept_id" IN (9189, 45878583), FALSE)) AS "fh_negative"
-      FROM (
-        SELECT
-          "t14"."person_id",
-          "t14"."observation_concept_id",
-          "t14"."value_as_concept_id"
-        FROM (
-          SELECT
-            *
-          FROM "observation" AS "t3"
-          WHERE
-            "t3"."observation_concept_id" IN (2000100020, 2000100021, 2000100022, 2000100023)
+            "t1"."measurement_concept_id" IN (649102, 3010156, 3013707, 3015183, 3020460, 3033347, 3036779)
         ) AS "t14"
         WHERE
           EXISTS(
@@ -453,30 +347,31 @@ WITH "t20" AS (
             WHERE
               "t14"."person_id" = "t25"."person_id"
           )
-      ) AS "t28"
+      ) AS "t26"
       GROUP BY
         1
-    ) AS "t36"
-  ) AS "t38"
-    ON "t24"."person_id" = "t38"."o_person_id"
+    ) AS "t39"
+  ) AS "t41"
+    ON "t24"."person_id" = "t41"."m_person_id"
   LEFT OUTER JOIN (
     SELECT
-      "t30"."person_id" AS "p_person_id",
-      "t30"."n_sij"
+      "t31"."person_id" AS "d_person_id",
+      "t31"."n_nsaid"
     FROM (
       SELECT
-        "t29"."person_id",
-        COUNT(*) AS "n_sij"
+        "t27"."person_id",
+        COUNT(DISTINCT "t27"."drug_exposure_start_date") AS "n_nsaid"
       FROM (
         SELECT
           "t15"."person_id",
-          "t15"."procedure_concept_id"
+          "t15"."drug_concept_id",
+          "t15"."drug_exposure_start_date"
         FROM (
           SELECT
             *
-          FROM "procedure_occurrence" AS "t4"
+          FROM "drug_exposure" AS "t2"
           WHERE
-            "t4"."procedure_concept_id" IN (2000100010, 2000100011)
+            "t2"."drug_concept_id" IN (1115008, 1118084, 1124300, 1177480)
         ) AS "t15"
         WHERE
           EXISTS(
@@ -493,6 +388,109 @@ WITH "t20" AS (
             ) AS "t25"
             WHERE
               "t15"."person_id" = "t25"."person_id"
+          )
+      ) AS "t27"
+      GROUP BY
+        1
+    ) AS "t31"
+  ) AS "t35"
+    ON "t24"."person_id" = "t35"."d_person_id"
+  LEFT OUTER JOIN (
+    SELECT
+      "t36"."person_id" AS "o_person_id",
+      "t36"."fh_positive",
+      "t36"."fh_negative"
+    FROM (
+      SELECT
+        "t28"."person_id",
+        BOOL_OR(
+          NOT (
+            COALESCE(
+              (
+                "t28"."value_as_concept_id" IS NOT NULL
+              )
+              AND "t28"."value_as_concept_id" IN (9189, 45878583),
+              FALSE
+            )
+          )
+        ) AS "fh_positive",
+        BOOL_OR(
+          COALESCE(
+            (
+              "t28"."value_as_concept_id" IS NOT NULL
+            )
+            AND "t28"."value_as_concept_id" IN (9189, 45878583),
+            FALSE
+          )
+        ) AS "fh_negative"
+      FROM (
+        SELECT
+          "t12"."person_id",
+          "t12"."observation_concept_id",
+          "t12"."value_as_concept_id"
+        FROM (
+          SELECT
+            *
+          FROM "observation" AS "t3"
+          WHERE
+            FALSE
+        ) AS "t12"
+        WHERE
+          EXISTS(
+            SELECT
+              1
+            FROM (
+              SELECT
+                "t21"."person_id"
+              FROM "t20" AS "t21"
+              WHERE
+                "t21"."chronic" AND NOT (
+                  "t21"."diagnosed"
+                )
+            ) AS "t25"
+            WHERE
+              "t12"."person_id" = "t25"."person_id"
+          )
+      ) AS "t28"
+      GROUP BY
+        1
+    ) AS "t36"
+  ) AS "t38"
+    ON "t24"."person_id" = "t38"."o_person_id"
+  LEFT OUTER JOIN (
+    SELECT
+      "t30"."person_id" AS "p_person_id",
+      "t30"."n_sij"
+    FROM (
+      SELECT
+        "t29"."person_id",
+        COUNT(*) AS "n_sij"
+      FROM (
+        SELECT
+          "t13"."person_id",
+          "t13"."procedure_concept_id"
+        FROM (
+          SELECT
+            *
+          FROM "procedure_occurrence" AS "t4"
+          WHERE
+            FALSE
+        ) AS "t13"
+        WHERE
+          EXISTS(
+            SELECT
+              1
+            FROM (
+              SELECT
+                "t21"."person_id"
+              FROM "t20" AS "t21"
+              WHERE
+                "t21"."chronic" AND NOT (
+                  "t21"."diagnosed"
+                )
+            ) AS "t25"
+            WHERE
+              "t13"."person_id" = "t25"."person_id"
           )
       ) AS "t29"
       GROUP BY

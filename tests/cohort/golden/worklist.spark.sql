@@ -2,7 +2,7 @@ WITH `t20` AS (
   SELECT
     `t19`.`person_id`,
     `t19`.`first_back_pain_date`,
-    CAST(EXTRACT(YEAR FROM `t19`.`first_back_pain_date`) - `t7`.`year_of_birth` AS INT) AS `age_at_onset`,
+    CAST(EXTRACT(YEAR FROM `t19`.`first_back_pain_date`) - `t9`.`year_of_birth` AS INT) AS `age_at_onset`,
     `t19`.`coded_chronic`
     OR (
       `t19`.`last_back_pain_date` >= (
@@ -65,10 +65,6 @@ WITH `t20` AS (
             THEN 8
             WHEN `t5`.`condition_concept_id` IN (4132891)
             THEN 3
-            WHEN `t5`.`condition_concept_id` IN (2000100030, 2000100031, 2000100032)
-            THEN 64
-            WHEN `t5`.`condition_concept_id` IN (2000100040)
-            THEN 128
             ELSE 0
           END AS `code`
         FROM `condition_occurrence` AS `t5`
@@ -95,11 +91,7 @@ WITH `t20` AS (
             37108618,
             37203959,
             37205058,
-            46273406,
-            2000100030,
-            2000100031,
-            2000100032,
-            2000100040
+            46273406
           )
       ) AS `t16`
       GROUP BY
@@ -112,8 +104,8 @@ WITH `t20` AS (
     SELECT
       *
     FROM `person` AS `t0`
-  ) AS `t7`
-    ON `t19`.`person_id` = `t7`.`person_id`
+  ) AS `t9`
+    ON `t19`.`person_id` = `t9`.`person_id`
 ), `t42` AS (
   SELECT
     `t24`.`person_id`,
@@ -322,7 +314,7 @@ WITH `t20` AS (
           )
         ) AS `hla_negative`,
         BOOL_OR(
-          `t26`.`measurement_concept_id` IN (2000100010, 2000100011)
+          FALSE
           AND (
             COALESCE(
               `t26`.`value_as_concept_id` IN (9191, 4126681, 4181412, 45877985, 45879438, 45884084),
@@ -332,7 +324,7 @@ WITH `t20` AS (
           )
         ) AS `mri_positive`,
         BOOL_OR(
-          `t26`.`measurement_concept_id` IN (2000100010, 2000100011)
+          FALSE
           AND (
             COALESCE(`t26`.`value_as_concept_id` IN (9189, 45878583), FALSE)
             OR COALESCE(`t26`.`value_as_number` = 0, FALSE)
@@ -340,29 +332,19 @@ WITH `t20` AS (
         ) AS `mri_negative`
       FROM (
         SELECT
-          `t12`.`person_id`,
-          `t12`.`measurement_concept_id`,
-          `t12`.`value_as_number`,
-          `t12`.`value_as_concept_id`,
-          `t12`.`unit_concept_id`,
-          `t12`.`range_high`
+          `t14`.`person_id`,
+          `t14`.`measurement_concept_id`,
+          `t14`.`value_as_number`,
+          `t14`.`value_as_concept_id`,
+          `t14`.`unit_concept_id`,
+          `t14`.`range_high`
         FROM (
           SELECT
             *
           FROM `measurement` AS `t1`
           WHERE
-            `t1`.`measurement_concept_id` IN (
-              649102,
-              3010156,
-              3013707,
-              3015183,
-              3020460,
-              3033347,
-              3036779,
-              2000100010,
-              2000100011
-            )
-        ) AS `t12`
+            `t1`.`measurement_concept_id` IN (649102, 3010156, 3013707, 3015183, 3020460, 3033347, 3036779)
+        ) AS `t14`
         LEFT SEMI JOIN (
           SELECT
             `t21`.`person_id`
@@ -372,7 +354,7 @@ WITH `t20` AS (
               `t21`.`diagnosed`
             )
         ) AS `t25`
-          ON `t12`.`person_id` = `t25`.`person_id`
+          ON `t14`.`person_id` = `t25`.`person_id`
       ) AS `t26`
       GROUP BY
         1
@@ -389,16 +371,16 @@ WITH `t20` AS (
         COUNT(DISTINCT `t27`.`drug_exposure_start_date`) AS `n_nsaid`
       FROM (
         SELECT
-          `t13`.`person_id`,
-          `t13`.`drug_concept_id`,
-          `t13`.`drug_exposure_start_date`
+          `t15`.`person_id`,
+          `t15`.`drug_concept_id`,
+          `t15`.`drug_exposure_start_date`
         FROM (
           SELECT
             *
           FROM `drug_exposure` AS `t2`
           WHERE
             `t2`.`drug_concept_id` IN (1115008, 1118084, 1124300, 1177480)
-        ) AS `t13`
+        ) AS `t15`
         LEFT SEMI JOIN (
           SELECT
             `t21`.`person_id`
@@ -408,7 +390,7 @@ WITH `t20` AS (
               `t21`.`diagnosed`
             )
         ) AS `t25`
-          ON `t13`.`person_id` = `t25`.`person_id`
+          ON `t15`.`person_id` = `t25`.`person_id`
       ) AS `t27`
       GROUP BY
         1
@@ -423,22 +405,38 @@ WITH `t20` AS (
     FROM (
       SELECT
         `t28`.`person_id`,
-        BOOL_OR(NOT (
-          COALESCE(`t28`.`value_as_concept_id` IN (9189, 45878583), FALSE)
-        )) AS `fh_positive`,
-        BOOL_OR(COALESCE(`t28`.`value_as_concept_id` IN (9189, 45878583), FALSE)) AS `fh_negative`
+        BOOL_OR(
+          NOT (
+            COALESCE(
+              (
+                NOT `t28`.`value_as_concept_id` IS NULL
+              )
+              AND `t28`.`value_as_concept_id` IN (9189, 45878583),
+              FALSE
+            )
+          )
+        ) AS `fh_positive`,
+        BOOL_OR(
+          COALESCE(
+            (
+              NOT `t28`.`value_as_concept_id` IS NULL
+            )
+            AND `t28`.`value_as_concept_id` IN (9189, 45878583),
+            FALSE
+          )
+        ) AS `fh_negative`
       FROM (
         SELECT
-          `t14`.`person_id`,
-          `t14`.`observation_concept_id`,
-          `t14`.`value_as_concept_id`
+          `t12`.`person_id`,
+          `t12`.`observation_concept_id`,
+          `t12`.`value_as_concept_id`
         FROM (
           SELECT
             *
           FROM `observation` AS `t3`
           WHERE
-            `t3`.`observation_concept_id` IN (2000100020, 2000100021, 2000100022, 2000100023)
-        ) AS `t14`
+            FALSE
+        ) AS `t12`
         LEFT SEMI JOIN (
           SELECT
             `t21`.`person_id`
@@ -448,7 +446,7 @@ WITH `t20` AS (
               `t21`.`diagnosed`
             )
         ) AS `t25`
-          ON `t14`.`person_id` = `t25`.`person_id`
+          ON `t12`.`person_id` = `t25`.`person_id`
       ) AS `t28`
       GROUP BY
         1
@@ -465,15 +463,15 @@ WITH `t20` AS (
         COUNT(*) AS `n_sij`
       FROM (
         SELECT
-          `t15`.`person_id`,
-          `t15`.`procedure_concept_id`
+          `t13`.`person_id`,
+          `t13`.`procedure_concept_id`
         FROM (
           SELECT
             *
           FROM `procedure_occurrence` AS `t4`
           WHERE
-            `t4`.`procedure_concept_id` IN (2000100010, 2000100011)
-        ) AS `t15`
+            FALSE
+        ) AS `t13`
         LEFT SEMI JOIN (
           SELECT
             `t21`.`person_id`
@@ -483,7 +481,7 @@ WITH `t20` AS (
               `t21`.`diagnosed`
             )
         ) AS `t25`
-          ON `t15`.`person_id` = `t25`.`person_id`
+          ON `t13`.`person_id` = `t25`.`person_id`
       ) AS `t29`
       GROUP BY
         1

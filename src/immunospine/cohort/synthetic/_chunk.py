@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from immunospine.cohort.omop_schema import EHR_TYPE_CONCEPT
 from immunospine.cohort.synthetic._tables import NA_DAY, Events, dates, event_table, table
+from immunospine.cohort.synthetic.vocabulary import standard_id
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -40,15 +41,23 @@ AXSPA_CODES: Choices = (
 )  # fmt: skip
 UVEITIS: Choices = ((4132792, 0.4), (4028363, 0.3), (4274964, 0.15), (434926, 0.15))
 IBD: Choices = ((201606, 0.45), (81893, 0.45), (4074815, 0.10))
-ENTHESITIS: Choices = ((2000100030, 0.4), (2000100031, 0.3), (2000100032, 0.3))
-FAMHX: Choices = ((2000100020, 0.4), (2000100021, 0.3), (2000100022, 0.2), (2000100023, 0.1))
+# Codes without a known OMOP id get their synthetic-data-only id from the synthetic vocabulary
+# (``vocabulary.standard_id``; an ICD-10-CM code gives the id of its 'Maps to' target).
+ENTHESITIS: Choices = (
+    (standard_id("ICD10CM", "M77.9"), 0.4),  # enthesopathy, via 'Maps to'
+    (standard_id("SNOMED", "11654001"), 0.3),  # Achilles tendinitis
+    (standard_id("SNOMED", "202882003"), 0.3),  # plantar fasciitis
+)
+FAMHX: Choices = ((standard_id("ICD10CM", "Z82.61"), 1.0),)  # family history of arthritis
 NSAIDS: Choices = ((1115008, 0.35), (1177480, 0.35), (1124300, 0.15), (1118084, 0.15))
 TNFI: Choices = ((1119119, 0.45), (1151789, 0.25), (937368, 0.15), (19041065, 0.1), (912263, 0.05))
 IL17: Choices = ((45892883, 0.7), (35603563, 0.3))
 HLA_B27: Choices = ((3033347, 0.7), (3036779, 0.3))
 CRP, ESR = 3020460, 3013707
-PSORIASIS, DACTYLITIS = 140168, 2000100040
-SIJ_MRI, SIJ_XRAY, GENERIC_MRI = 2000100010, 2000100011, 4013636
+PSORIASIS, DACTYLITIS = 140168, standard_id("SNOMED", "413441004")
+SIJ_MRI = standard_id("SNOMED", "1332288001")  # MRI of both SI joints without contrast
+SIJ_XRAY = standard_id("SNOMED", "783627007")  # plain X-ray of the SI joint
+GENERIC_MRI = 4013636
 
 TRUTH_SCHEMA = pa.schema(
     [
