@@ -2,12 +2,13 @@
 
     .venv/bin/python benchmarks/bench_generate.py --patients 1000000
     .venv/bin/python benchmarks/bench_generate.py --patients 1000000 --density realistic
-    .venv/bin/python benchmarks/bench_generate.py --patients 10000000 --density realistic
+    .venv/bin/python benchmarks/bench_generate.py -n 10000000 --density realistic --workers 2
 
 Writes to benchmarks/data/omop_<N>[_realistic]/ (git-ignored) unless --out is given. Run one size
-per process: peak memory is the process's ru_maxrss. ``cpu_seconds`` (user + system) is reported
-beside wall time because a shared machine's wall time says little; the 10 M projection scales the
-measured wall time and size linearly in persons (generation is chunk by chunk, so it is linear).
+per process: peak memory is the process's ru_maxrss (and its largest worker's with --workers).
+``cpu_seconds`` (user + system, workers included) is reported beside wall time because a shared
+machine's wall time says little; the 10 M projection scales the measured wall time and size
+linearly in persons (generation is chunk by chunk, so it is linear).
 """
 
 from __future__ import annotations
@@ -32,11 +33,12 @@ def _disk_bytes(out: Path) -> int:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--patients", type=int, default=1_000_000)
+    ap.add_argument("--patients", "-n", type=int, default=1_000_000)
     ap.add_argument("--seed", type=int, default=2026)
     ap.add_argument("--density", choices=generator.DENSITIES, default="light")
     ap.add_argument("--layout", choices=generator.LAYOUTS, default=None)
     ap.add_argument("--chunk-size", type=int, default=None)
+    ap.add_argument("--workers", type=int, default=1, help="processes (partitioned layout)")
     ap.add_argument("--out", type=Path, default=None)
     args = ap.parse_args()
     suffix = "" if args.density == "light" else f"_{args.density}"
@@ -51,11 +53,13 @@ def main() -> int:
         chunk_size=args.chunk_size,
         density=args.density,
         layout=args.layout,
+        workers=args.workers,
     )
     seconds = time.perf_counter() - start
     cpu1 = os.times()
-    cpu = (cpu1.user - cpu0.user) + (cpu1.system - cpu0.system)
+    cpu = sum(b - a for a, b in zip(cpu0[:4], cpu1[:4], strict=True))  # self + children
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+    child_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # largest worker
     size = _disk_bytes(out)
     total = sum(result.rows.values()) + args.patients  # + truth
     scale = PROJECT_TO / args.patients
@@ -70,7 +74,9 @@ def main() -> int:
         "rows_per_second": round(total / seconds),
         "rows_per_cpu_second": round(total / cpu),
         "persons_per_second": round(args.patients / seconds),
+        "workers": args.workers,
         "peak_rss_mib": round(peak_kib / 1024),
+        "peak_rss_worker_mib": round(child_kib / 1024),
         "parquet_mib": round(size / 2**20),
         "rows": result.rows,
         "rows_per_person": {t: round(n / args.patients, 2) for t, n in result.rows.items()},

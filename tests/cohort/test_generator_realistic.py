@@ -18,6 +18,7 @@ from immunospine.cohort.concepts import all_concept_sets
 from immunospine.cohort.omop_schema import CLINICAL_TABLES, check_directory, parquet_tables
 from immunospine.cohort.runner import run_screen
 from immunospine.cohort.synthetic import _background
+from immunospine.cohort.synthetic.generator import ROW_ID_STRIDE
 from immunospine.errors import InputError
 from immunospine.services.cohort_data import evaluate_worklist
 from tests.paths import SYNTHEA_ZIP
@@ -91,19 +92,6 @@ def test_clinical_rows_are_those_of_light(pair: tuple[Path, Path]) -> None:
         assert a.equals(b), table
 
 
-def test_worklist_on_realistic_equals_light(pair: tuple[Path, Path], tmp_path: Path) -> None:
-    out = {}
-    for name, d in zip(("light", "real"), pair, strict=True):
-        backend = DuckDBBackend(d)
-        try:
-            run_screen(backend, tmp_path / f"{name}.parquet")
-        finally:
-            backend.close()
-        out[name] = pq.read_table(tmp_path / f"{name}.parquet")
-    assert out["light"].num_rows > 0
-    assert out["light"].equals(out["real"])
-
-
 def test_bad_density_and_layout(tmp_path: Path) -> None:
     with pytest.raises(InputError, match='density = "heavy": must be one of light, realistic'):
         generator.generate(tmp_path, 10, 1, density="heavy")
@@ -131,22 +119,32 @@ def test_partitioned_layout_has_a_part_per_chunk_and_reads_like_single(
         first = pq.read_table(files[0]).column("person_id").to_numpy()
         assert first.max() <= 1_000 < pq.read_table(files[1]).column("person_id").to_numpy().min()
         joined = pa.concat_tables(pq.read_table(f) for f in files)
-        assert joined.equals(pq.read_table(single / f"{table}.parquet")), table
+        flat = pq.read_table(single / f"{table}.parquet")
+        id_col = f"{table}_id"
+        if (
+            id_col in flat.column_names and table != "person"
+        ):  # partitioned: chunk i's ids start at i * 2**32 + 1
+            ids = joined.column(id_col).to_numpy()
+            assert ids[0] == 1 and ids[-1] > ROW_ID_STRIDE and np.unique(ids).size == ids.size
+            joined, flat = joined.drop_columns([id_col]), flat.drop_columns([id_col])
+        assert joined.equals(flat), table
 
 
-def test_duckdb_screens_and_evaluates_partitioned_data(
+@pytest.mark.slow
+def test_duckdb_worklist_on_realistic_data_equals_light_and_evaluates(
     parts: Path, pair: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    light, _ = pair
+    light, single = pair
     lists = {}
-    for name, d in (("light", light), ("parts", parts)):
+    for name, d in (("light", light), ("single", single), ("parts", parts)):
         backend = DuckDBBackend(d)
         try:
             run_screen(backend, tmp_path / f"{name}.parquet")
         finally:
             backend.close()
         lists[name] = pq.read_table(tmp_path / f"{name}.parquet")
-    assert lists["light"].equals(lists["parts"])
+    assert lists["light"].num_rows > 0
+    assert lists["light"].equals(lists["single"]) and lists["light"].equals(lists["parts"])
     ev = evaluate_worklist(tmp_path / "parts.parquet", parts).to_dict()
     ev_light = evaluate_worklist(tmp_path / "light.parquet", light).to_dict()
     label = {"worklist", "worklist_label"}
@@ -154,6 +152,19 @@ def test_duckdb_screens_and_evaluates_partitioned_data(
         k: v for k, v in ev_light.items() if k not in label
     }
     assert evaluate_worklist(tmp_path / "parts.parquet", parts / "truth").to_dict() == ev
+
+
+@pytest.mark.slow
+def test_workers_write_the_same_files(parts: Path, tmp_path: Path) -> None:
+    res = generator.generate(tmp_path, N, SEED, chunk_size=1_000, density="realistic", workers=2)
+    assert res.rows == json.loads(json.dumps(res.rows)) and res.layout == "partitioned"
+    for table in (*CLINICAL_TABLES, "truth"):
+        for f in sorted((parts / table).glob("*.parquet")):
+            assert pq.read_table(tmp_path / table / f.name).equals(pq.read_table(f)), f
+    with pytest.raises(InputError, match="needs --layout partitioned"):
+        generator.generate(tmp_path / "x", 10, 1, layout="single", workers=2)
+    with pytest.raises(InputError, match="workers = 0: must be between 1 and 64"):
+        generator.generate(tmp_path / "x", 10, 1, workers=0)
 
 
 def test_a_table_in_both_layouts_is_refused(parts: Path, tmp_path: Path) -> None:

@@ -97,6 +97,14 @@ def generate(
             help="persons per chunk (memory bound; default 200,000 light, 50,000 realistic)",
         ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="processes writing chunks in parallel (partitioned layout only; each holds "
+            "one chunk in memory)",
+        ),
+    ] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="print a JSON summary")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
     assignments: Annotated[
@@ -134,6 +142,7 @@ def generate(
         "density": "--density",
         "layout": "--layout",
         "chunk_size": "--chunk-size",
+        "workers": "--workers",
     }
     with flags_for_fields("cohort generate", flags):
         overrides = cohort_data.generator_overrides(assignments or (), profile)
@@ -146,6 +155,7 @@ def generate(
             density=density,
             layout=layout,
             chunk_size=chunk_size,
+            workers=workers,
         )
         if quiet:
             result = run()

@@ -49,12 +49,14 @@ def generate_population(
     overrides: Mapping[str, float] | None = None,
     density: str = "light",
     layout: str | None = None,
+    workers: int = 1,
 ) -> GenerationResult:
     """Write a synthetic OMOP CDM (Parquet per table) plus ``truth.parquet`` into ``out_dir``.
 
     ``overrides`` replaces named calibration parameters (``generator_overrides`` builds it);
     ``density`` is light or realistic; ``layout`` single or partitioned (default: single for
-    light, partitioned for realistic); ``chunk_size`` defaults by density.
+    light, partitioned for realistic); ``chunk_size`` defaults by density; ``workers``
+    processes write a partitioned layout's chunks.
     """
     return generate(
         out_dir,
@@ -65,6 +67,7 @@ def generate_population(
         overrides=overrides,
         density=density,
         layout=layout,
+        workers=workers,
     )
 
 

@@ -15,11 +15,11 @@ person), drawn from its own random stream so the clinical rows are those of ``li
 Layout (what the engine reads): ``single`` (the default for light) writes ``DIR/<table>.parquet``,
 one file per table, one row group per chunk of persons; ``partitioned`` (the default for
 realistic) writes ``DIR/<table>/part-00042.parquet``, one file per chunk of contiguous person ids,
-so readers can parallelise. ``truth`` is laid out like the tables. Within a chunk the clinical rows
-come first, sorted by person, then the background rows, sorted by person.
-``DIR/concept.parquet``, ``concept_ancestor.parquet`` and ``concept_relationship.parquet`` are the
-vocabulary subset of ``synthetic.vocabulary`` (every set concept and every concept id written), so
-the concept sets resolve by code as at a site;
+so readers can parallelise; each chunk's files are written on their own (``workers`` processes),
+so its row ids start at ``chunk * 2**32 + 1`` (unique, not contiguous). ``truth`` is laid out like
+the tables. Within a chunk the clinical rows come first, sorted by person, then the background
+rows, sorted by person.
+``DIR/concept_ancestor.parquet`` holds the self-rows (level 0) of every concept id written;
 ``DIR/generation.json`` how the run was made.
 
 Determinism: chunk ``i`` draws from ``numpy.random.default_rng([seed, i])`` (the background from
@@ -32,7 +32,9 @@ THIS IS SYNTHETIC DATA. It shows the mechanics of case-finding; it says nothing 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+import multiprocessing
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +46,6 @@ import pyarrow.parquet as pq
 from immunospine.cohort.omop_schema import CLINICAL_TABLES, arrow_schema
 from immunospine.cohort.synthetic import _background, _chunk
 from immunospine.cohort.synthetic.calibration import with_overrides
-from immunospine.cohort.synthetic.vocabulary import VOCABULARY_TABLES, vocabulary_tables
 from immunospine.errors import InputError
 from immunospine.version import __version__
 
@@ -67,8 +68,12 @@ DEFAULT_CHUNK = 200_000
 REALISTIC_CHUNK = 50_000
 DENSITIES: tuple[str, ...] = ("light", "realistic")
 LAYOUTS: tuple[str, ...] = ("single", "partitioned")
+MAX_WORKERS = 64
+#: Partitioned layout: chunk ``i``'s row ids are ``i * ROW_ID_STRIDE + 1 …``, so every chunk is
+#: written on its own (in parallel) and ids stay unique.
+ROW_ID_STRIDE = 1 << 32
 MAX_PERSONS = 50_000_000
-OUTPUT_TABLES: tuple[str, ...] = (*CLINICAL_TABLES, *VOCABULARY_TABLES)
+OUTPUT_TABLES: tuple[str, ...] = (*CLINICAL_TABLES, "concept_ancestor")
 #: How a run was made (persons, seed, density, overrides, version), so it can be repeated.
 RUN_FILE = "generation.json"
 
@@ -92,7 +97,7 @@ class GenerationResult:
         """Per table its file (single layout) or its folder of parts (partitioned)."""
 
         def where(t: str) -> Path:
-            part = self.layout == "partitioned" and t not in VOCABULARY_TABLES
+            part = self.layout == "partitioned" and t != "concept_ancestor"
             return self.out_dir / t if part else self.out_dir / f"{t}.parquet"
 
         return tuple(where(t) for t in (*self.rows, "truth"))
@@ -108,6 +113,7 @@ def generate(
     overrides: Mapping[str, float] | None = None,
     density: str = "light",
     layout: str | None = None,
+    workers: int = 1,
 ) -> GenerationResult:
     """Write a synthetic OMOP CDM of ``n_persons`` adults into ``out_dir``.
 
@@ -116,14 +122,20 @@ def generate(
     habits); unknown names and out-of-range values raise ``InputError``. The run's parameters
     are written to ``DIR/generation.json``. ``density`` is ``light`` or ``realistic``;
     ``chunk_size`` defaults to ``DEFAULT_CHUNK`` (light) or ``REALISTIC_CHUNK`` (realistic) and
-    ``layout`` to ``single`` (light) or ``partitioned`` (realistic).
+    ``layout`` to ``single`` (light) or ``partitioned`` (realistic). ``workers`` > 1 writes the
+    partitioned layout's chunks in that many processes (same files as one process).
     """
+    if not 1 <= workers <= MAX_WORKERS:
+        raise InputError.single(("workers",), f"must be between 1 and {MAX_WORKERS}", workers)
     if density not in DENSITIES:
         raise InputError.single(("density",), f"must be one of {', '.join(DENSITIES)}", density)
     if layout is None:
         layout = "partitioned" if density == "realistic" else "single"
     if layout not in LAYOUTS:
         raise InputError.single(("layout",), f"must be one of {', '.join(LAYOUTS)}", layout)
+    if workers > 1 and layout != "partitioned":
+        msg = "more than 1 needs --layout partitioned (a single file is written in order)"
+        raise InputError.single(("workers",), msg, workers)
     if chunk_size is None:
         chunk_size = REALISTIC_CHUNK if density == "realistic" else DEFAULT_CHUNK
     params = with_overrides(overrides)
@@ -141,32 +153,42 @@ def generate(
     schemas = {t: arrow_schema(t) for t in CLINICAL_TABLES}
     schemas["truth"] = _chunk.TRUTH_SCHEMA
     sink = _Sink(out, layout, schemas)
-    next_id = dict.fromkeys(CLINICAL_TABLES, 1)
     rows = dict.fromkeys(CLINICAL_TABLES, 0)
     concepts: set[int] = set()
+    jobs = [
+        _Job(out, seed, chunk_no, start, min(chunk_size, n_persons - start), params, density)
+        for chunk_no, start in enumerate(range(0, n_persons, chunk_size))
+    ]
     try:
         done = 0
-        for chunk_no, start in enumerate(range(0, n_persons, chunk_size)):
-            n = min(chunk_size, n_persons - start)
-            rng = np.random.default_rng([seed, chunk_no])
-            tables = _chunk.make_chunk(rng, params, first_person_id=start + 1, n=n)
-            if density == "realistic":
-                _add_background(tables, params, np.random.default_rng([seed, chunk_no, 1]))
-            for name, table in tables.items():
-                if name in next_id:
-                    table = _with_row_ids(name, table, next_id[name])
-                    next_id[name] += table.num_rows
-                    rows[name] += table.num_rows
-                    concepts.update(_concept_ids(table))
-                sink.write(name, chunk_no, table)
-            done += n
-            if progress is not None:
-                progress(done)
+        if layout == "single":
+            next_id = dict.fromkeys(CLINICAL_TABLES, 1)
+            for job in jobs:
+                for name, table in job.tables().items():
+                    if name in next_id:
+                        table = _with_row_ids(name, table, next_id[name])
+                        next_id[name] += table.num_rows
+                        rows[name] += table.num_rows
+                        concepts.update(_concept_ids(table))
+                    sink.write(name, job.chunk_no, table)
+                done += job.n
+                if progress is not None:
+                    progress(done)
+        else:
+            for n, counts, found in _run_parts(jobs, workers):
+                for name, count in counts.items():
+                    rows[name] += count
+                concepts |= found
+                done += n
+                if progress is not None:
+                    progress(done)
     finally:
         sink.close()
-    for name, vocab_table in vocabulary_tables(concepts).items():
-        pq.write_table(vocab_table, out / f"{name}.parquet")
-        rows[name] = vocab_table.num_rows
+    ids = np.array(sorted(c for c in concepts if c > 0), dtype=np.int32)
+    zeros = np.zeros(ids.size, dtype=np.int32)
+    ancestor = pa.table([ids, ids, zeros, zeros], schema=arrow_schema("concept_ancestor"))
+    pq.write_table(ancestor, out / "concept_ancestor.parquet")
+    rows["concept_ancestor"] = ancestor.num_rows
     result = GenerationResult(out, n_persons, seed, chunk_size, rows, changed, density, layout)
     _write_run_file(result)
     return result
@@ -188,7 +210,7 @@ def _write_run_file(result: GenerationResult) -> None:
 
 
 class _Sink:
-    """Where the chunks go: one file per table (``single``) or one file per chunk and table."""
+    """The output files: open writers (``single``) or empty part folders (``partitioned``)."""
 
     def __init__(self, out: Path, layout: str, schemas: Mapping[str, pa.Schema]) -> None:
         self.out, self.layout = out, layout
@@ -206,16 +228,67 @@ class _Sink:
                     old.unlink()
 
     def write(self, name: str, chunk_no: int, table: pa.Table) -> None:
-        groups = max(table.num_rows, 1)
-        if self.layout == "single":
-            self.writers[name].write_table(table, row_group_size=groups)
-        else:
-            path = self.out / name / f"part-{chunk_no:05d}.parquet"
-            pq.write_table(table, path, row_group_size=groups)
+        """Single layout only (partitioned chunks write their own parts: ``_Job``)."""
+        self.writers[name].write_table(table, row_group_size=max(table.num_rows, 1))
 
     def close(self) -> None:
         for w in self.writers.values():
             w.close()
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One chunk of persons: its random streams and, for the partitioned layout, its files."""
+
+    out: Path
+    seed: int
+    chunk_no: int
+    start: int
+    n: int
+    params: Mapping[str, float]
+    density: str
+
+    def tables(self) -> dict[str, pa.Table]:
+        rng = np.random.default_rng([self.seed, self.chunk_no])
+        tables = _chunk.make_chunk(rng, self.params, first_person_id=self.start + 1, n=self.n)
+        if self.density == "realistic":
+            bg_rng = np.random.default_rng([self.seed, self.chunk_no, 1])
+            _add_background(tables, self.params, bg_rng)
+        return tables
+
+    def write_parts(self) -> tuple[int, dict[str, int], set[int]]:
+        """Write ``DIR/<table>/part-<chunk>.parquet``; return persons, rows and concept ids."""
+        counts: dict[str, int] = {}
+        ids: set[int] = set()
+        for name, table in self.tables().items():
+            if name in CLINICAL_TABLES:
+                table = _with_row_ids(name, table, self.chunk_no * ROW_ID_STRIDE + 1)
+                counts[name] = table.num_rows
+                ids |= _concept_ids(table)
+            path = self.out / name / f"part-{self.chunk_no:05d}.parquet"
+            pq.write_table(table, path, row_group_size=max(table.num_rows, 1))
+        return self.n, counts, ids
+
+
+def _write_parts(job: _Job) -> tuple[int, dict[str, int], set[int]]:
+    return job.write_parts()
+
+
+def _run_parts(jobs: list[_Job], workers: int) -> Iterator[tuple[int, dict[str, int], set[int]]]:
+    """Each chunk's (persons, rows, concepts) as it is written: in order, or by a process pool."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from (job.write_parts() for job in jobs)
+        return
+    ctx = multiprocessing.get_context("spawn")  # no fork of a process holding Arrow threads
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_write_parts, job) for job in jobs]
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for f in futures:
+                f.cancel()
+            raise
 
 
 def _add_background(
