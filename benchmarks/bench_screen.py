@@ -210,8 +210,8 @@ def _slice(worklist: Path, sample: int, seed: int = 2026) -> dict[int, float]:
 
     import pyarrow.parquet as pq
 
-    t = pq.read_table(worklist, columns=["person_id", "probability"]).to_pydict()
-    pairs = list(zip(t["person_id"], t["probability"], strict=True))
+    t = pq.read_table(worklist, columns=["person_id", "probability_literature"]).to_pydict()
+    pairs = list(zip(t["person_id"], t["probability_literature"], strict=True))
     return dict(random.Random(seed).sample(pairs, min(sample, len(pairs))))
 
 

@@ -68,7 +68,9 @@ def assert_identical(a: pa.Table, b: pa.Table) -> None:
     assert set(ra) == set(rb)
     for pid, row in ra.items():
         other = rb[pid]
-        assert math.isclose(row.pop("probability"), other.pop("probability"), abs_tol=1e-12)
+        assert math.isclose(
+            row.pop("probability_literature"), other.pop("probability_literature"), abs_tol=1e-12
+        )
         assert row == other
 
 

@@ -67,6 +67,6 @@ def test_synthea_screens_its_chronic_back_pain_persons(synthea: Path, tmp_path: 
     assert summary.chronic_back_pain == 5 and summary.diagnosed == 0
     assert worklist.num_rows == 5
     assert sorted(worklist.column("rank").to_pylist()) == [1, 2, 3, 4, 5]
-    assert all(0.0 < p < 1.0 for p in worklist.column("probability").to_pylist())
+    assert all(0.0 < p < 1.0 for p in worklist.column("probability_literature").to_pylist())
     assert summary.missing_concept_ids
     assert any("not in this CDM's concept table" in n for n in screen_summary_lines(summary))

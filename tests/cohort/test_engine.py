@@ -99,7 +99,7 @@ def test_adding_a_positive_feature_never_lowers_the_probability(
             rows = {r["person_id"]: r for r in run_plan(backend).to_pylist()}
         finally:
             backend.close()
-    assert rows[2]["probability"] >= rows[1]["probability"] - 1e-15
+    assert rows[2]["probability_literature"] >= rows[1]["probability_literature"] - 1e-15
 
 
 def test_context_rules_agree_with_the_knowledge_module() -> None:
@@ -121,7 +121,9 @@ def test_worked_example_ibp_free_hla_b27_positive(tmp_path: Path) -> None:
         (row,) = run_plan(backend).to_pylist()
     finally:
         backend.close()
-    assert row["probability"] == pytest.approx(reference({"hla_b27": True})[0], abs=1e-12)
+    assert row["probability_literature"] == pytest.approx(
+        reference({"hla_b27": True})[0], abs=1e-12
+    )
     assert row["contributions"] == "hla_b27+ (LR 9)"
     assert row["rank"] == 1
 
@@ -151,7 +153,11 @@ def test_empty_population_writes_columns_and_says_zero(tmp_path: Path) -> None:
         backend.close()
     assert summary.screened == 0 and summary.back_pain == 0
     assert any("0 persons" in line for line in screen_summary_lines(summary))
-    assert (tmp_path / "w.csv").read_text().startswith("rank,person_id,probability,category")
+    assert (
+        (tmp_path / "w.csv")
+        .read_text()
+        .startswith("rank,person_id,probability_literature,category")
+    )
 
 
 def test_missing_table_is_named(tmp_path: Path) -> None:

@@ -96,7 +96,9 @@ def assert_matches_reference(worklist: pa.Table, people: list[PersonFacts]) -> N
         assert row["age_at_onset"] == facts.age_at_onset()
         assert row["sij_imaging"] == (True if facts.sij_procedure else None)
         probability, category = reference(findings)
-        assert math.isclose(row["probability"], probability, rel_tol=0, abs_tol=1e-12), pid
+        assert math.isclose(row["probability_literature"], probability, rel_tol=0, abs_tol=1e-12), (
+            pid
+        )
         assert row["category"] == category
     ordered = sorted(rows.values(), key=lambda r: (-r["log_odds"], r["person_id"]))
     assert [r["rank"] for r in ordered] == list(range(1, len(ordered) + 1))

@@ -59,7 +59,7 @@ def _worklist() -> pa.Table:
     return pa.table(
         {
             "person_id": [1, 4, 2, 5, 9],
-            "probability": [0.95, 0.85, 0.40, 0.10, 0.99],
+            "probability_literature": [0.95, 0.85, 0.40, 0.10, 0.99],
             "category": ["definite", "probable", "possible", "unlikely", "definite"],
             "rank": [2, 3, 4, 5, 1],
         }
@@ -96,8 +96,8 @@ def test_evaluate_hand_made_worklist() -> None:
             {"person_id": [1, 4, 2, 5, 77]},
             r"1 of the 5 listed persons are not in the truth file \(person_id 77\)",
         ),
-        ({"probability": [1.5, 0.1, 0.1, 0.1, 0.1]}, r"\[0, 1\]"),
-        ({"probability": ["a", "b", "c", "d", "e"]}, "must be numeric"),
+        ({"probability_literature": [1.5, 0.1, 0.1, 0.1, 0.1]}, r"\[0, 1\]"),
+        ({"probability_literature": ["a", "b", "c", "d", "e"]}, "must be numeric"),
         ({"rank": [1, None, 3, 4, 5]}, "empty value"),
     ],
 )
@@ -129,7 +129,7 @@ def _oracle_worklist(out: Path, path: Path) -> None:
     w = pa.table(
         {
             "person_id": pid[order],
-            "probability": prob[order],
+            "probability_literature": prob[order],
             "category": np.where(prob[order] > 0.5, "probable", "unlikely"),
             "rank": np.arange(1, pid.size + 1),
         }
@@ -177,7 +177,7 @@ def test_cli_errors_name_the_file_and_column(
     captured = capsys.readouterr()
     assert "nope.csv" in captured.err and "not found" in captured.err and captured.out == ""
     bad = tmp_path / "bad.csv"
-    bad.write_text("person_id,probability,rank\n1,0.5,1\n")
+    bad.write_text("person_id,probability_literature,rank\n1,0.5,1\n")
     assert main(["cohort", "evaluate", "--worklist", str(bad), "--truth", truth]) == 2
     err = capsys.readouterr().err
     assert "category" in err and "bad.csv" in err and "Traceback" not in err
@@ -223,7 +223,7 @@ def test_persons_missing_from_the_truth_are_counted_with_examples() -> None:
     w = pa.table(
         {
             "person_id": ids,
-            "probability": [0.5] * 7,
+            "probability_literature": [0.5] * 7,
             "category": ["possible"] * 7,
             "rank": list(range(1, 8)),
         }

@@ -177,10 +177,12 @@ def generate(
 
 @cohort_app.command(
     "evaluate",
-    help="Score a worklist (Parquet/CSV: person_id, probability, category, rank) against "
-    "truth.parquet of the same synthetic population: sensitivity, specificity, PPV, AUC and "
-    "calibration, on undiagnosed persons. A worklist of another population is refused. "
-    "How to read it: docs/case-finding.md.",
+    help="Score a worklist (Parquet/CSV: person_id, probability_literature, category, rank) "
+    "against truth.parquet of the same synthetic population: sensitivity, specificity, PPV, AUC "
+    "and calibration (expected calibration error, calibration intercept and slope, Brier score, "
+    "reliability table), on undiagnosed persons, for the literature probability and the site "
+    "probability (a calibrated worklist's probability_site, or --calibration). A worklist of "
+    "another population is refused. How to read it: docs/case-finding.md.",
 )
 def evaluate(
     worklist: Annotated[Path, typer.Option("--worklist", "-w", help="worklist Parquet or CSV")],
@@ -197,6 +199,14 @@ def evaluate(
         list[int] | None,
         typer.Option("--top-k", help="also score the top K by rank, K ≥ 1 (repeatable)"),
     ] = None,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(
+            "--calibration",
+            help="site.toml: also evaluate the site probability computed from the worklist's "
+            "findings (before and after calibration)",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     from immunospine.reports.cohort import evaluation_text
@@ -207,6 +217,7 @@ def evaluate(
         "truth": "--truth",
         "flag_categories": "--flag",
         "top_k": "--top-k",
+        "calibration": "--calibration",
     }
     with flags_for_fields("cohort evaluate", flags):
         ev = cohort_data.evaluate_worklist(
@@ -214,6 +225,7 @@ def evaluate(
             truth,
             flag_categories=tuple(category) if category else None,
             top_k=tuple(top_k) if top_k else None,
+            calibration=calibration,
         )
     if as_json:
         typer.echo(json.dumps(ev.to_dict(), indent=2))

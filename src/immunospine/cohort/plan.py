@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort import features as ft
 from immunospine.cohort.backends.base import compile_sql
+from immunospine.cohort.calibration import SiteCalibration
 from immunospine.cohort.omop_schema import TABLES, Kind
 from immunospine.cohort.params import ScreenConcepts, ScreenParams
 from immunospine.cohort.scoring import score
 from immunospine.errors import OmopSchemaError
+from immunospine.knowledge.probability.axspa import FINDINGS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -46,6 +48,15 @@ INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "observation": ("person_id", "observation_concept_id", "value_as_concept_id"),
     "procedure_occurrence": ("person_id", "procedure_concept_id"),
+}
+
+#: Date column of each event table (``calibration_features`` windows records by it).
+EVENT_DATES: dict[str, str] = {
+    "condition_occurrence": "condition_start_date",
+    "drug_exposure": "drug_exposure_start_date",
+    "measurement": "measurement_date",
+    "observation": "observation_date",
+    "procedure_occurrence": "procedure_date",
 }
 
 _KINDS: dict[str, dict[str, Kind]] = {t: {c.name: c.kind for c in TABLES[t]} for t in INPUT_COLUMNS}
@@ -73,6 +84,7 @@ class ScreenPlan:
 
     concepts: ScreenConcepts = field(default_factory=ScreenConcepts.shipped)
     params: ScreenParams = field(default_factory=ScreenParams)
+    calibration: SiteCalibration | None = None
 
     def back_pain(self, tables: OmopTables) -> ir.Table:
         """One row per person with a back-pain code: onset, ``chronic``, ``diagnosed``, flags.
@@ -93,8 +105,73 @@ class ScreenPlan:
         return ft.features(standardise(tables), self.concepts, self.params, bp)
 
     def worklist(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
-        """Features plus log-odds, probability, category, rank and contributions; by rank."""
-        return score(self.features(tables, back_pain), self.params.pretest_log_odds)
+        """Features plus log-odds, probabilities, category, rank and contributions; by rank.
+
+        With ``calibration`` the site probability is added and ranks and categories follow it.
+        """
+        feats = self.features(tables, back_pain)
+        return score(feats, self.params.pretest_log_odds, self.calibration)
+
+    def calibration_population(self, tables: OmopTables, back_pain: ir.Table) -> ir.Table:
+        """The screen's chronic back-pain persons: ``person_id``, ``first_back_pain_date`` and
+        ``first_diagnosis_date`` (their first ``axspa_diagnosis`` code; NULL if none)."""
+        dx = self._first_diagnosis(tables)
+        bp = back_pain.filter(back_pain.chronic)
+        j = bp.left_join(dx, bp.person_id == dx._dx_person)
+        return j.select("person_id", "first_back_pain_date", first_diagnosis_date=j._first_dx)
+
+    def _first_diagnosis(self, tables: OmopTables) -> ir.Table:
+        import ibis
+
+        co = tables["condition_occurrence"]
+        cols = {c.lower(): c for c in co.columns}
+        concept = co[cols["condition_concept_id"]].cast("int64")
+        day = co[cols["condition_start_date"]].cast("date")
+        return (
+            co.filter(concept.isin(sorted(self.concepts.axspa_diagnosis)))
+            .mutate(_dx_person=co[cols["person_id"]].cast("int64"), _dx_day=day)
+            .group_by("_dx_person")
+            .aggregate(_first_dx=ibis._["_dx_day"].min())
+        )
+
+    def calibration_features(
+        self, tables: OmopTables, index: ir.Table, lookback_days: int, workup_days: int = 0
+    ) -> ir.Table:
+        """Findings of each ``index`` person (``person_id``, ``index_date``) from the records
+        dated in ``[index_date − lookback_days, index_date − workup_days)``: ``person_id`` and
+        one column per finding, computed as the screen computes them (``features.features``).
+
+        Diagnosis codes are left out, and back-pain codes are kept whatever their date, so every
+        index person stays in the screen's population (chronic, not diagnosed) and only the
+        findings are windowed.
+        """
+        import ibis
+
+        idx = index.select(_ix_person=index.person_id.cast("int64"), _ix_day=index.index_date)
+        windowed = dict(tables)
+        for name, date_col in EVENT_DATES.items():
+            t = tables[name]
+            by_lower = {c.lower(): c for c in t.columns}
+            when = t[by_lower[date_col]].cast("date")
+            j = t.join(idx, t[by_lower["person_id"]].cast("int64") == idx._ix_person)
+            end = j._ix_day - ibis.interval(days=workup_days)
+            keep = (when < end) & (when >= j._ix_day - ibis.interval(days=lookback_days))
+            if name == "condition_occurrence":
+                concept = j[by_lower["condition_concept_id"]].cast("int64")
+                keep = (keep | concept.isin(sorted(self.concepts.back_pain))) & ~concept.isin(
+                    sorted(self.concepts.axspa_diagnosis)
+                )
+            windowed[name] = j.filter(keep).select(*t.columns)
+        std = standardise(windowed)
+        bp = ft.back_pain(std, self.concepts, self.params)
+        feats = ft.features(std, self.concepts, self.params, bp)
+        return feats.select("person_id", *FINDINGS)
+
+    def date_range(self, tables: OmopTables) -> ir.Table:
+        """One row: the first and last condition start date (the data fingerprint's range)."""
+        co = tables["condition_occurrence"]
+        day = co[{c.lower(): c for c in co.columns}["condition_start_date"]].cast("date")
+        return co.aggregate(first_date=day.min(), last_date=day.max())
 
     def counts(self, tables: OmopTables, back_pain: ir.Table | None = None) -> ir.Table:
         """One row: persons with any back-pain code, with chronic back pain, and diagnosed."""

@@ -20,14 +20,33 @@ renders it for people.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort.backends.base import CohortBackend, output_format
+from immunospine.cohort.calibration import (
+    DEFAULT_HOLDOUT_SHARE,
+    DEFAULT_LOOKBACK_YEARS,
+    DEFAULT_PSEUDO_OBSERVATIONS,
+    DEFAULT_WORKUP_DAYS,
+    PUBLISHED_PREVALENCE,
+    SiteCalibration,
+    check_settings,
+    fit,
+    index_dates,
+    states_of,
+)
 from immunospine.cohort.params import ScreenConcepts, ScreenParams
-from immunospine.cohort.plan import INPUT_COLUMNS, ScreenPlan, check_inputs
-from immunospine.knowledge.probability.axspa import CATEGORIES
+from immunospine.cohort.plan import EVENT_DATES, INPUT_COLUMNS, ScreenPlan, check_inputs
+from immunospine.cohort.scoring import ranking_column
+from immunospine.errors import OmopSchemaError
+from immunospine.knowledge.probability.axspa import CATEGORIES, FINDINGS
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Step = Callable[[str], None]
 
@@ -66,6 +85,10 @@ class ScreenSummary:
     concept_source: str = "vocabulary"
     #: included concepts that did not resolve here, ``set: VOCABULARY code (why)``
     unresolved_codes: tuple[str, ...] = ()
+    #: The probability column the worklist is ranked and categorised by.
+    ranked_by: str = "probability_literature"
+    #: The site.toml applied (None: literature probabilities only).
+    calibration: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -131,8 +154,14 @@ def run_screen(
     *,
     params: ScreenParams | None = None,
     on_step: Step | None = None,
+    calibration: SiteCalibration | None = None,
+    calibration_path: Path | None = None,
 ) -> ScreenSummary:
-    """Screen the CDM behind ``backend`` and write the worklist to ``out``."""
+    """Screen the CDM behind ``backend`` and write the worklist to ``out``.
+
+    With ``calibration`` (a loaded ``site.toml``) the worklist adds ``probability_site`` and is
+    ranked and categorised by it.
+    """
     step = on_step or (lambda _msg: None)
     output_format(out)
     step("checking OMOP tables and columns")
@@ -143,7 +172,7 @@ def run_screen(
 
     step("resolving concept sets")
     resolved = resolve_concepts(backend)
-    plan = ScreenPlan(resolved.concepts, params or ScreenParams())
+    plan = ScreenPlan(resolved.concepts, params or ScreenParams(), calibration)
 
     step("counting the back-pain population")
     bp = backend.materialize(plan.back_pain(tables))
@@ -170,4 +199,136 @@ def run_screen(
         missing_concept_ids=resolved.missing_ids,
         concept_source=resolved.source,
         unresolved_codes=resolved.unresolved,
+        ranked_by=ranking_column(calibration),
+        calibration=calibration_path,
+    )
+
+
+_EPOCH = dt.date(1970, 1, 1)
+
+
+def _days(col: Any) -> Any:
+    """Days since 1970 of a date column (NaN where NULL)."""
+    import numpy as np
+
+    return np.array(
+        [np.nan if d is None else float((d - _EPOCH).days) for d in col.to_pylist()], dtype=float
+    )
+
+
+def _align(rows: pa.Table, pid: Any) -> dict[str, Any]:
+    """Finding states of ``rows`` in the order of ``pid`` (a person without rows: all unknown)."""
+    import numpy as np
+
+    got = np.asarray(rows.column("person_id").to_pylist(), dtype=np.int64)
+    order = np.argsort(got)
+    at = np.searchsorted(got[order], pid)
+    at = np.minimum(at, max(got.size - 1, 0))
+    found = got.size > 0 and True
+    out = {}
+    for name in FINDINGS:
+        st = states_of(rows.column(name).to_pylist())[order] if got.size else np.zeros(0, np.int8)
+        col = np.full(pid.size, 2, dtype=np.int8)
+        if found:
+            hit = got[order][at] == pid
+            col[hit] = st[at[hit]]
+        out[name] = col
+    return out
+
+
+def run_calibrate(
+    backend: CohortBackend,
+    *,
+    params: ScreenParams | None = None,
+    lookback_years: float = DEFAULT_LOOKBACK_YEARS,
+    pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS,
+    holdout_share: float = DEFAULT_HOLDOUT_SHARE,
+    workup_days: int = DEFAULT_WORKUP_DAYS,
+    seed: int = 0,
+    on_step: Step | None = None,
+) -> SiteCalibration:
+    """Estimate the site calibration of the CDM behind ``backend`` (``cohort.calibration``)."""
+    import ibis
+    import numpy as np
+    import pyarrow as pa
+
+    step = on_step or (lambda _msg: None)
+    check_settings(
+        lookback_years=lookback_years,
+        prevalence=PUBLISHED_PREVALENCE,
+        pseudo_observations=pseudo_observations,
+        holdout_share=holdout_share,
+        workup_days=workup_days,
+    )
+    step("checking OMOP tables and columns")
+    available = backend.list_tables()
+    schemas = {t: backend.table(t).schema() for t in INPUT_COLUMNS if t in available}
+    check_inputs(available, schemas)
+    problems = [
+        f"OMOP table {t!r}: column {c!r} is missing (calibration windows records by date)"
+        for t, c in EVENT_DATES.items()
+        if c not in {n.lower() for n in schemas[t]}
+    ]
+    if problems:
+        raise OmopSchemaError("; ".join(problems))
+    tables = {t: backend.table(t) for t in INPUT_COLUMNS}
+
+    step("resolving concept sets")
+    plan = ScreenPlan(resolve_concepts(backend).concepts, params or ScreenParams())
+
+    step("counting the back-pain population")
+    bp = backend.materialize(plan.back_pain(tables))
+    counts = backend.fetch(plan.counts(tables, back_pain=bp)).to_pylist()[0]
+    chronic = int(counts["chronic_back_pain"] or 0)
+    diagnosed = int(counts["diagnosed"] or 0)
+    dates = backend.fetch(plan.date_range(tables)).to_pylist()[0]
+    person = tables["person"]
+    yob = person[{c.lower(): c for c in person.columns}["year_of_birth"]]
+    last_year = dates["last_date"].year if dates["last_date"] is not None else 9999
+    adults = int(backend.fetch(person.aggregate(n=(yob <= last_year - 18).sum()))["n"][0].as_py())
+    dx_any = plan._first_diagnosis(tables)
+    diagnosed_all = int(backend.fetch(dx_any.aggregate(n=dx_any.count()))["n"][0].as_py())
+
+    step("finding index dates: first diagnosis for cases, a matched date for the others")
+    pop = backend.fetch(plan.calibration_population(tables, bp))
+    pid = np.asarray(pop.column("person_id").to_pylist(), dtype=np.int64)
+    last_day = dates["last_date"]
+    index_day = index_dates(
+        _days(pop.column("first_back_pain_date")),
+        _days(pop.column("first_diagnosis_date")),
+        last_day=(last_day - _EPOCH).days if last_day is not None else 0,
+        seed=seed,
+    )
+    is_case = ~np.isnan(_days(pop.column("first_diagnosis_date")))
+    index = ibis.memtable(
+        pa.table(
+            {
+                "person_id": pa.array(pid, pa.int64()),
+                "index_date": pa.array(index_day.astype("datetime64[D]"), pa.date32()),
+            }
+        )
+    )
+    lookback_days = round(lookback_years * 365.25)
+    step(f"reading findings of {pid.size:,} persons before their index date")
+    before = backend.fetch(plan.calibration_features(tables, index, lookback_days, workup_days))
+    before_states = _align(before, pid)
+    step("reading the worklist's findings (the population the probabilities are for)")
+    now = backend.fetch(plan.features(tables, back_pain=bp).select("person_id", *FINDINGS))
+    step("estimating site likelihood ratios and the recalibration")
+    return fit(
+        before_states,
+        is_case,
+        pid,
+        worklist_states={n: states_of(now.column(n).to_pylist()) for n in FINDINGS},
+        adults=adults,
+        diagnosed_all=diagnosed_all,
+        first_date=str(dates["first_date"]),
+        last_date=str(dates["last_date"]),
+        chronic_back_pain=chronic,
+        diagnosed=diagnosed,
+        lookback_years=lookback_years,
+        pseudo_observations=pseudo_observations,
+        holdout_share=holdout_share,
+        workup_days=workup_days,
+        seed=seed,
     )

@@ -10,8 +10,13 @@ in the knowledge module therefore changes the engine, and the golden SQL shows i
 The sum is exact: each ln LR is rounded once to 16 decimals and added as ``DECIMAL(18, 16)``, so
 DuckDB, PostgreSQL and Spark get the same log-odds to the last bit (ranks agree across backends)
 and differ from the float reference by < 1e-14. ``log_odds = ln(pretest odds) + Σ term``;
-``probability = 1 / (1 + exp(−log_odds))``; ``rank`` 1 is the highest log-odds, ties broken
-by ``person_id``.
+``probability_literature = 1 / (1 + exp(−log_odds))`` (named so nobody reads it as calibrated to
+the site); ``rank`` 1 is the highest log-odds, ties broken by ``person_id``.
+
+With a site calibration (``cohort.calibration``, ``cohort screen --calibration site.toml``) each
+finding state adds ``slope × ln(shrunk site LR)``, rounded once to 16 decimals like the literature
+terms, to the intercept: ``log_odds_site`` and ``probability_site``. The worklist is then ranked by
+``log_odds_site`` and the ``category`` bands apply to ``probability_site``.
 
 The model is evaluated once per *finding pattern* (the distinct combinations of the 13 findings
 present in the data: 527 at 10 M persons), not once per person: :func:`score_patterns` computes
@@ -28,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from immunospine.cohort.calibration import STATES, SiteCalibration
 from immunospine.knowledge.probability.axspa import (
     CATEGORIES,
     FINDINGS,
@@ -43,7 +49,35 @@ if TYPE_CHECKING:
 TERM_TYPE = "decimal(18, 16)"
 
 #: Output columns in front of the features, in order.
-SCORE_COLUMNS = ("rank", "person_id", "probability", "category", "log_odds", "contributions")
+SCORE_COLUMNS = (
+    "rank",
+    "person_id",
+    "probability_literature",
+    "category",
+    "log_odds",
+    "contributions",
+)
+#: Output columns in front of the features with a site calibration (ranked by ``probability_site``).
+SITE_SCORE_COLUMNS = (
+    "rank",
+    "person_id",
+    "probability_site",
+    "probability_literature",
+    "category",
+    "log_odds_site",
+    "log_odds",
+    "contributions",
+)
+
+
+def score_columns(calibration: SiteCalibration | None) -> tuple[str, ...]:
+    """The score columns in front of the features (:data:`SITE_SCORE_COLUMNS` when calibrated)."""
+    return SCORE_COLUMNS if calibration is None else SITE_SCORE_COLUMNS
+
+
+def ranking_column(calibration: SiteCalibration | None) -> str:
+    """The probability the worklist is ranked and categorised by."""
+    return "probability_literature" if calibration is None else "probability_site"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +172,23 @@ def log_odds(
     return total.cast("float64")
 
 
+def site_log_odds(features: ir.Table, calibration: SiteCalibration) -> Any:
+    """intercept + Σ slope × ln(shrunk site LR) of each finding's state, as exact decimals."""
+    import ibis
+
+    terms = calibration.terms()
+    total: Any = _decimal(calibration.intercept)
+    for name in FINDINGS:
+        value = features[name]
+        t = terms[name]
+        total = total + ibis.cases(
+            (value.fill_null(False), _decimal(t.get(STATES[0], 0.0))),
+            ((~value).fill_null(False), _decimal(t.get(STATES[1], 0.0))),
+            else_=_decimal(t.get(STATES[2], 0.0)),
+        )
+    return total.cast("float64")
+
+
 #: Column holding a person's finding pattern (see :func:`pattern_key`); dropped from the output.
 KEY = "_findings_key"
 
@@ -162,9 +213,11 @@ def pattern_key(features: ir.Table) -> ir.IntegerValue:
     return total
 
 
-def score_patterns(features: ir.Table, pretest_log_odds: float) -> ir.Table:
-    """Per distinct finding pattern of ``features``: :data:`KEY`, log-odds, probability, category,
-    contributions (the model evaluated once per pattern, not per person)."""
+def score_patterns(
+    features: ir.Table, pretest_log_odds: float, calibration: SiteCalibration | None = None
+) -> ir.Table:
+    """Per distinct finding pattern of ``features``: :data:`KEY`, log-odds, probabilities,
+    category, contributions (the model evaluated once per pattern, not per person)."""
     import ibis
 
     patterns = features.select(*FINDINGS).distinct()
@@ -172,13 +225,23 @@ def score_patterns(features: ir.Table, pretest_log_odds: float) -> ir.Table:
     labels = ibis.literal("; ").join([_label(patterns, name) for name in FINDINGS])
     scored = patterns.mutate(log_odds=lo, contributions=labels, **{KEY: pattern_key(patterns)})
     probability = (1.0 / (1.0 + (-scored.log_odds).exp())).cast("float64")
-    scored = scored.mutate(probability=probability)
-    scored = scored.mutate(category=category(scored.probability))
-    return scored.select(KEY, "probability", "category", "log_odds", "contributions")
+    scored = scored.mutate(probability_literature=probability)
+    if calibration is not None:
+        scored = scored.mutate(log_odds_site=site_log_odds(scored, calibration))
+        site = (1.0 / (1.0 + (-scored.log_odds_site).exp())).cast("float64")
+        scored = scored.mutate(probability_site=site)
+    ranked_by = scored[ranking_column(calibration)]
+    scored = scored.mutate(category=category(ranked_by))
+    return scored.select(KEY, *(c for c in score_columns(calibration) if c not in _NOT_PATTERN))
 
 
-def score(features: ir.Table, pretest_log_odds: float) -> ir.Table:
-    """Add log-odds, probability, category, rank and contributions; order by rank.
+_NOT_PATTERN = ("rank", "person_id")
+
+
+def score(
+    features: ir.Table, pretest_log_odds: float, calibration: SiteCalibration | None = None
+) -> ir.Table:
+    """Add log-odds, probabilities, category, rank and contributions; order by rank.
 
     The model is evaluated once per finding pattern (:func:`score_patterns`) and joined back by
     :func:`pattern_key`; the values are those of evaluating it per person. The rank window runs
@@ -187,10 +250,11 @@ def score(features: ir.Table, pretest_log_odds: float) -> ir.Table:
     import ibis
 
     keyed = features.mutate(**{KEY: pattern_key(features)})
-    patterns = score_patterns(features, pretest_log_odds)
-    with_lo = keyed.join(patterns.select(KEY, "log_odds"), KEY)
-    rank = ibis.row_number().over(order_by=[ibis.desc(with_lo.log_odds), with_lo.person_id]) + 1
+    patterns = score_patterns(features, pretest_log_odds, calibration)
+    by = "log_odds" if calibration is None else "log_odds_site"
+    with_lo = keyed.join(patterns.select(KEY, by), KEY)
+    rank = ibis.row_number().over(order_by=[ibis.desc(with_lo[by]), with_lo.person_id]) + 1
     ranked = with_lo.mutate(rank=rank.cast("int64"))
-    scored = ranked.join(patterns.drop("log_odds"), KEY)
+    scored = ranked.join(patterns.drop(by), KEY)
     feature_cols = [c for c in features.columns if c != "person_id"]
-    return scored.select(*SCORE_COLUMNS, *feature_cols).order_by("rank")
+    return scored.select(*score_columns(calibration), *feature_cols).order_by("rank")

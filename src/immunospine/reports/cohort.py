@@ -15,8 +15,10 @@ from typing import Protocol
 __all__ = [
     "CASE_FINDING_DOC",
     "calibration_markdown",
+    "calibration_text",
     "evaluation_text",
     "generation_text",
+    "probability_lines",
     "screen_summary_lines",
     "screen_summary_text",
     "threshold_label",
@@ -65,6 +67,8 @@ class ScreenSummaryLike(Protocol):
     def unresolved_codes(self) -> Sequence[str]: ...
     @property
     def disclaimer(self) -> str: ...
+    @property
+    def ranked_by(self) -> str: ...
 
 
 class ThresholdLike(Protocol):
@@ -116,6 +120,91 @@ class AnchorLike(Protocol):
     def ppv(self) -> str | None: ...
 
 
+class ProbabilityMetricsLike(Protocol):
+    @property
+    def column(self) -> str: ...
+    @property
+    def auc(self) -> float | None: ...
+    @property
+    def ece(self) -> float | None: ...
+    @property
+    def ece_bins(self) -> int: ...
+    @property
+    def intercept(self) -> float | None: ...
+    @property
+    def slope(self) -> float | None: ...
+    @property
+    def brier(self) -> float | None: ...
+    @property
+    def mean_predicted(self) -> float | None: ...
+    @property
+    def observed_rate(self) -> float | None: ...
+    @property
+    def thresholds(self) -> Sequence[ThresholdLike]: ...
+    @property
+    def reliability(self) -> Sequence[CalibrationBinLike]: ...
+
+
+class FindingCalibrationLike(Protocol):
+    @property
+    def finding(self) -> str: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def cases(self) -> int: ...
+    @property
+    def controls(self) -> int: ...
+    @property
+    def site_lr(self) -> float: ...
+    @property
+    def site_lr_low(self) -> float: ...
+    @property
+    def site_lr_high(self) -> float: ...
+    @property
+    def published_lr(self) -> float: ...
+    @property
+    def shrunk_lr(self) -> float: ...
+
+
+class SiteCalibrationLike(Protocol):
+    @property
+    def adults(self) -> int: ...
+    @property
+    def diagnosed_all(self) -> int: ...
+    @property
+    def first_date(self) -> str: ...
+    @property
+    def last_date(self) -> str: ...
+    @property
+    def chronic_back_pain(self) -> int: ...
+    @property
+    def diagnosed(self) -> int: ...
+    @property
+    def lookback_years(self) -> float: ...
+    @property
+    def workup_days(self) -> int: ...
+    @property
+    def published_prevalence(self) -> float: ...
+    @property
+    def base_rate(self) -> float: ...
+    @property
+    def pseudo_observations(self) -> int: ...
+    @property
+    def fit_cases(self) -> int: ...
+    @property
+    def fit_controls(self) -> int: ...
+    @property
+    def holdout_cases(self) -> int: ...
+    @property
+    def holdout_controls(self) -> int: ...
+    @property
+    def intercept(self) -> float: ...
+    @property
+    def slope(self) -> float: ...
+    @property
+    def findings(self) -> Sequence[FindingCalibrationLike]: ...
+
+
 class EvaluationLike(Protocol):
     @property
     def population(self) -> int: ...
@@ -137,6 +226,10 @@ class EvaluationLike(Protocol):
     def thresholds(self) -> Sequence[ThresholdLike]: ...
     @property
     def calibration(self) -> Sequence[CalibrationBinLike]: ...
+    @property
+    def ranked_by(self) -> str: ...
+    @property
+    def probabilities(self) -> Sequence[ProbabilityMetricsLike]: ...
     @property
     def anchors(self) -> Sequence[AnchorLike]: ...
     @property
@@ -174,6 +267,7 @@ def screen_summary_lines(summary: ScreenSummaryLike) -> list[str]:
         f"  excluded, already diagnosed axSpA:    {summary.diagnosed:>12,}",
         f"  screened (rows in the worklist):      {summary.screened:>12,}",
     ]
+    out.append(f"  ranked and categorised by:             {summary.ranked_by:>12}")
     out += [f"    {label:<35} {n:>12,}" for label, n in summary.categories.items()]
     if summary.screened == 0:
         out.append(
@@ -246,17 +340,8 @@ def evaluation_text(ev: EvaluationLike) -> str:
             f"{label:<{width}} {m.flagged:>9,} {m.tp:>7,} {m.fp:>8,} {m.fn:>7,} "
             f"{_fixed(m.sensitivity):>6} {_fixed(m.specificity):>6} {_fixed(m.ppv):>6}"
         )
-    if ev.calibration:
-        lines += [
-            "",
-            "Calibration (listed persons)",
-            f"{'probability':<12} {'n':>9} {'mean p':>7} {'observed':>8}",
-        ]
-        for b in ev.calibration:
-            lines.append(
-                f"{b.lower:.1f}-{b.upper:.1f}      {b.count:>9,} {_fixed(b.mean_predicted):>7} "
-                f"{_fixed(b.observed_rate):>8}"
-            )
+    lines.append(f"(categories and ranks of the worklist follow {ev.ranked_by})")
+    lines += probability_lines(ev.probabilities)
     lines += ["", f"Published anchors (real data; see {CASE_FINDING_DOC})"]
     for a in ev.anchors:
         lines.append(
@@ -264,6 +349,87 @@ def evaluation_text(ev: EvaluationLike) -> str:
             f"spec {a.specificity or '-'}, PPV {a.ppv or '-'} [{a.setting}]"
         )
     lines += ["", ev.disclaimer, f"How to read these figures: {CASE_FINDING_DOC}"]
+    return "\n".join(lines)
+
+
+def probability_lines(metrics: Sequence[ProbabilityMetricsLike]) -> list[str]:
+    """Before and after: AUC, ECE, calibration intercept and slope, Brier, then per column its
+    thresholds (own bands, own order) and reliability table (listed persons)."""
+    if not metrics:
+        return []
+    lines = [
+        "",
+        "Probabilities (listed persons): literature = published LRs at 5 %; site = calibrated",
+        f"{'column':<24} {'AUC':>6} {'ECE':>6} {'intercept':>9} {'slope':>6} {'Brier':>7} "
+        f"{'mean p':>7} {'observed':>8}",
+    ]
+    for m in metrics:
+        lines.append(
+            f"{m.column:<24} {_fixed(m.auc):>6} {_fixed(m.ece, 4):>6} {_fixed(m.intercept, 2):>9} "
+            f"{_fixed(m.slope, 2):>6} {_fixed(m.brier, 4):>7} {_fixed(m.mean_predicted, 4):>7} "
+            f"{_fixed(m.observed_rate, 4):>8}"
+        )
+    bins = metrics[0].ece_bins
+    lines.append(
+        f"ECE: {bins} equal-width probability bins weighted by persons; intercept with the slope "
+        "fixed at 1; ideal 0, 0 and 1"
+    )
+    for m in metrics:
+        labels = [threshold_label(t) for t in m.thresholds]
+        width = max([34, *map(len, labels)])
+        lines += ["", f"{m.column}: thresholds (its own bands and order)"]
+        lines.append(
+            f"{'threshold':<{width}} {'flagged':>9} {'TP':>7} {'FP':>8} {'FN':>7} "
+            f"{'sens':>6} {'spec':>6} {'PPV':>6}"
+        )
+        for label, t in zip(labels, m.thresholds, strict=True):
+            lines.append(
+                f"{label:<{width}} {t.flagged:>9,} {t.tp:>7,} {t.fp:>8,} {t.fn:>7,} "
+                f"{_fixed(t.sensitivity):>6} {_fixed(t.specificity):>6} {_fixed(t.ppv):>6}"
+            )
+        lines += [
+            f"{m.column}: reliability",
+            f"{'probability':<12} {'n':>9} {'mean p':>7} {'observed':>8}",
+        ]
+        for b in m.reliability:
+            lines.append(
+                f"{b.lower:.1f}-{b.upper:.1f}      {b.count:>9,} {_fixed(b.mean_predicted):>7} "
+                f"{_fixed(b.observed_rate):>8}"
+            )
+    return lines
+
+
+def calibration_text(cal: SiteCalibrationLike, out: Path) -> str:
+    """What ``cohort calibrate`` estimated: data, base rate, recalibration, the finding table."""
+    lines = [
+        f"site calibration: {out}",
+        f"data: {cal.adults:,} adults, {cal.first_date} to {cal.last_date}; chronic back pain "
+        f"{cal.chronic_back_pain:,}, diagnosed among them {cal.diagnosed:,} "
+        f"(any axSpA code: {cal.diagnosed_all:,})",
+        f"cases: findings {cal.lookback_years:g} years before the first diagnosis, leaving out "
+        f"the last {cal.workup_days} days (work-up); controls at a matched date",
+        f"base rate (undiagnosed chronic back pain with axSpA): {cal.base_rate:.4f} from the "
+        f"published adult prevalence {cal.published_prevalence:.4f}",
+        f"likelihood ratios from {cal.fit_cases:,} cases / {cal.fit_controls:,} controls; "
+        f"recalibration on {cal.holdout_cases:,} / {cal.holdout_controls:,} held out: "
+        f"log-odds = {cal.intercept:.3f} + {cal.slope:.3f} × Σ ln LR",
+        "",
+        f"{'finding':<24} {'state':<8} {'cases':>6} {'controls':>8} {'site LR':>8} "
+        f"{'95 % CI':>17} {'published':>9} {'shrunk':>7}",
+    ]
+    for f in cal.findings:
+        if f.cases == 0 and f.controls == 0:
+            continue
+        ci = f"{f.site_lr_low:.2f}-{f.site_lr_high:.2f}"
+        lines.append(
+            f"{f.finding:<24} {f.state:<8} {f.cases:>6,} {f.controls:>8,} {f.site_lr:>8.2f} "
+            f"{ci:>17} {f.published_lr:>9.2f} {f.shrunk_lr:>7.2f}"
+        )
+    lines += [
+        f"(states without records are not shown; their LR is the published one, pseudo-count "
+        f"{cal.pseudo_observations})",
+        f"Use it: immunospine cohort screen --calibration {out}. Method: {CASE_FINDING_DOC}.",
+    ]
     return "\n".join(lines)
 
 

@@ -130,11 +130,14 @@ def evaluate_worklist(
     *,
     flag_categories: Iterable[str] | None = None,
     top_k: Sequence[int] | None = None,
+    calibration: Path | str | None = None,
 ) -> Evaluation:
     """Read a worklist (Parquet/CSV) and ``truth.parquet`` (or its directory) and evaluate.
 
     Defaults: flagged = category probable or definite; top-k = 100, 1,000 and 10,000 by rank.
     The worklist must come from the truth's population (else ``InputError`` on ``person_id``).
+    With ``calibration`` (a site.toml) the site probability is computed from the worklist's
+    finding columns and evaluated beside the literature one (before and after).
     """
     truth_path = Path(truth)
     if truth_path.is_dir():
@@ -144,10 +147,18 @@ def evaluate_worklist(
         truth_path = single if single.is_file() else parts if parts.is_dir() else truth_path
     w = read_table(worklist, WORKLIST_COLUMNS, what="worklist")
     t = read_table(truth_path, TRUTH_COLUMNS, what="truth")
+    site = None
+    if calibration is not None:
+        from immunospine.cohort.calibration import load, site_probability
+
+        cal = load(calibration)
+        cols = {n: w.column(n).to_pylist() for n in w.column_names}
+        site = site_probability(cal, cols)
     return evaluate(
         w,
         t,
         flag_categories=DEFAULT_FLAG_CATEGORIES if flag_categories is None else flag_categories,
         top_k=DEFAULT_TOP_K if top_k is None else top_k,
         worklist_label=str(worklist),
+        site_probability=site,
     )

@@ -8,17 +8,37 @@ request's fields (``backend``, ``data``, ``omop_url``, ``out``, …), never a co
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from immunospine.cohort.backends import BACKENDS, CohortBackend, open_backend
 from immunospine.cohort.backends.base import compile_sql
+from immunospine.cohort.calibration import (
+    DEFAULT_HOLDOUT_SHARE,
+    DEFAULT_LOOKBACK_YEARS,
+    DEFAULT_PSEUDO_OBSERVATIONS,
+    DEFAULT_WORKUP_DAYS,
+    SiteCalibration,
+    to_toml,
+)
+from immunospine.cohort.calibration import load as load_calibration
 from immunospine.cohort.params import ScreenParams
 from immunospine.cohort.plan import INPUT_COLUMNS, ScreenPlan, check_inputs
-from immunospine.cohort.runner import ScreenSummary, resolve_concepts, run_screen
+from immunospine.cohort.runner import ScreenSummary, resolve_concepts, run_calibrate, run_screen
+from immunospine.errors import InputError
 
-__all__ = ["BACKENDS", "ScreenRequest", "ScreenSummary", "screen", "show_sql", "summary_dict"]
+__all__ = [
+    "BACKENDS",
+    "CalibrateRequest",
+    "ScreenRequest",
+    "ScreenSummary",
+    "calibrate",
+    "calibration_dict",
+    "screen",
+    "show_sql",
+    "summary_dict",
+]
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,27 @@ class ScreenRequest:
     spark_master: str | None = None
     pretest_probability: float | None = None
     chronic_min_days: int | None = None
+    calibration: Path | None = None
+
+
+@dataclass(frozen=True)
+class CalibrateRequest:
+    """``cohort calibrate``: a backend and its source, where to write site.toml, the settings."""
+
+    backend: str
+    out: Path
+    data: Path | None = None
+    omop_url: str | None = None
+    schema: str | None = None
+    memory_limit: str | None = None
+    threads: int | None = None
+    spark_master: str | None = None
+    chronic_min_days: int | None = None
+    lookback_years: float = DEFAULT_LOOKBACK_YEARS
+    workup_days: int = DEFAULT_WORKUP_DAYS
+    pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS
+    holdout_share: float = DEFAULT_HOLDOUT_SHARE
+    seed: int = 0
 
 
 def _params(req: ScreenRequest) -> ScreenParams:
@@ -46,7 +87,7 @@ def _params(req: ScreenRequest) -> ScreenParams:
     return ScreenParams(**given)
 
 
-def _open(req: ScreenRequest) -> CohortBackend:
+def _open(req: ScreenRequest | CalibrateRequest) -> CohortBackend:
     return open_backend(
         req.backend,
         data=req.data,
@@ -61,11 +102,58 @@ def _open(req: ScreenRequest) -> CohortBackend:
 def screen(req: ScreenRequest, *, on_step: Callable[[str], None] | None = None) -> ScreenSummary:
     """Run the screen and write the worklist to ``req.out``."""
     params = _params(req)
+    cal = load_calibration(req.calibration) if req.calibration is not None else None
     backend = _open(req)
     try:
-        return run_screen(backend, req.out, params=params, on_step=on_step)
+        return run_screen(
+            backend,
+            req.out,
+            params=params,
+            on_step=on_step,
+            calibration=cal,
+            calibration_path=req.calibration,
+        )
     finally:
         backend.close()
+
+
+def calibrate(
+    req: CalibrateRequest, *, on_step: Callable[[str], None] | None = None
+) -> SiteCalibration:
+    """Estimate the site calibration and write it to ``req.out`` (site.toml)."""
+    if req.out.suffix.lower() != ".toml":
+        raise InputError.single(
+            ("out",), "the calibration file must end in .toml", str(req.out),
+            context="cohort calibrate",
+        )  # fmt: skip
+    given: dict[str, Any] = {}
+    if req.chronic_min_days is not None:
+        given["chronic_min_days"] = req.chronic_min_days
+    backend = _open(req)
+    try:
+        cal = run_calibrate(
+            backend,
+            params=ScreenParams(**given),
+            lookback_years=req.lookback_years,
+            workup_days=req.workup_days,
+            pseudo_observations=req.pseudo_observations,
+            holdout_share=req.holdout_share,
+            seed=req.seed,
+            on_step=on_step,
+        )
+    finally:
+        backend.close()
+    req.out.parent.mkdir(parents=True, exist_ok=True)
+    req.out.write_text(to_toml(cal), encoding="utf-8")
+    return cal
+
+
+def calibration_dict(cal: SiteCalibration, out: Path | None = None) -> dict[str, Any]:
+    """The calibration as JSON-ready values."""
+    d = asdict(cal)
+    if out is not None:
+        d["out"] = str(out)
+    return d
 
 
 def show_sql(req: ScreenRequest) -> str:
@@ -78,7 +166,9 @@ def show_sql(req: ScreenRequest) -> str:
         check_inputs(available, schemas)
         concepts = resolve_concepts(backend).concepts
         tables = {t: backend.table(t) for t in INPUT_COLUMNS}
-        return compile_sql(ScreenPlan(concepts, params).worklist(tables), backend.dialect)
+        cal = load_calibration(req.calibration) if req.calibration is not None else None
+        plan = ScreenPlan(concepts, params, cal)
+        return compile_sql(plan.worklist(tables), backend.dialect)
     finally:
         backend.close()
 
@@ -97,5 +187,7 @@ def summary_dict(s: ScreenSummary) -> dict[str, Any]:
         "missing_concept_ids": list(s.missing_concept_ids),
         "concept_source": s.concept_source,
         "unresolved_codes": list(s.unresolved_codes),
+        "ranked_by": s.ranked_by,
+        "calibration": None if s.calibration is None else str(s.calibration),
         "note": s.disclaimer,
     }

@@ -519,7 +519,7 @@ WITH "t20" AS (
       EXP(-(
         "t47"."log_odds"
       )) + 1.0
-    ) AS "probability"
+    ) AS "probability_literature"
   FROM (
     SELECT
       "t44"."inflammatory_back_pain",
@@ -839,7 +839,7 @@ FROM (
   SELECT
     "t57"."rank",
     "t57"."person_id",
-    "t54"."probability",
+    "t54"."probability_literature",
     "t54"."category",
     "t57"."log_odds",
     "t54"."contributions",
@@ -1037,19 +1037,19 @@ FROM (
   INNER JOIN (
     SELECT
       "t52"."_findings_key",
-      "t52"."probability",
+      "t52"."probability_literature",
       "t52"."category",
       "t52"."contributions"
     FROM (
       SELECT
         "t49"."_findings_key",
-        "t49"."probability",
+        "t49"."probability_literature",
         CASE
-          WHEN "t49"."probability" < 0.1
+          WHEN "t49"."probability_literature" < 0.1
           THEN 'unlikely'
-          WHEN "t49"."probability" < 0.8
+          WHEN "t49"."probability_literature" < 0.8
           THEN 'possible'
-          WHEN "t49"."probability" < 0.9
+          WHEN "t49"."probability_literature" < 0.9
           THEN 'probable'
           ELSE 'definite'
         END AS "category",

@@ -10,7 +10,21 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["CalibrationBin", "ThresholdMetrics", "auc", "calibration_table", "confusion", "ratio"]
+__all__ = [
+    "CalibrationBin",
+    "ThresholdMetrics",
+    "auc",
+    "brier",
+    "calibration_intercept_slope",
+    "calibration_table",
+    "confusion",
+    "expected_calibration_error",
+    "ratio",
+]
+
+#: Bins of the expected calibration error and the reliability table: 10 equal-width bins of the
+#: probability (0-0.1, …, 0.9-1.0), each weighted by its share of persons.
+ECE_BINS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,3 +134,71 @@ def calibration_table(
             )
         )
     return tuple(out)
+
+
+def expected_calibration_error(
+    probability: npt.ArrayLike, labels: npt.ArrayLike, bins: int = ECE_BINS
+) -> float | None:
+    """Σ over equal-width bins of (persons in bin / persons) × |mean predicted − observed rate|.
+
+    Weighted by persons, so it mostly reflects where most persons are: a constant prediction at
+    the right base rate scores well; read it beside the slope, the Brier score and the AUC.
+    """
+    table = calibration_table(probability, labels, bins)
+    n = sum(b.count for b in table)
+    if n == 0:
+        return None
+    return float(
+        sum(
+            b.count / n * abs(b.mean_predicted - b.observed_rate)
+            for b in table
+            if b.count and b.mean_predicted is not None and b.observed_rate is not None
+        )
+    )
+
+
+def brier(probability: npt.ArrayLike, labels: npt.ArrayLike) -> float | None:
+    """Mean squared difference between probability and outcome (0 best); None without persons."""
+    p = np.asarray(probability, dtype=np.float64)
+    y = np.asarray(labels, dtype=np.float64)
+    return float(np.mean((p - y) ** 2)) if p.size else None
+
+
+def _logistic(
+    x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], offset: npt.NDArray[np.float64],
+    fit_slope: bool,
+) -> tuple[float, float]:  # fmt: skip
+    a, b = 0.0, 1.0
+    for _ in range(100):
+        eta = np.clip(a + b * x + offset, -35, 35)
+        p = 1 / (1 + np.exp(-eta))
+        w = p * (1 - p) + 1e-12
+        if fit_slope:
+            g = np.array([np.sum(y - p), np.sum((y - p) * x)])
+            h = np.array([[w.sum(), (w * x).sum()], [(w * x).sum(), (w * x * x).sum()]])
+            step = np.linalg.solve(h + 1e-9 * np.eye(2), g)
+        else:
+            step = np.array([np.sum(y - p) / w.sum(), 0.0])
+        a, b = a + float(step[0]), b + float(step[1])
+        if float(np.abs(step).max()) < 1e-9:
+            break
+    return a, b
+
+
+def calibration_intercept_slope(
+    probability: npt.ArrayLike, labels: npt.ArrayLike
+) -> tuple[float | None, float | None]:
+    """Calibration intercept and slope (logistic recalibration; ideal 0 and 1).
+
+    Slope: ``b`` of ``logit P(y) = a + b·logit(p)``. Intercept (calibration-in-the-large):
+    ``a`` of ``logit P(y) = a + logit(p)`` (slope fixed at 1). Probabilities are clipped to
+    [1e-9, 1 − 1e-9]. None without both outcomes.
+    """
+    p = np.clip(np.asarray(probability, dtype=np.float64), 1e-9, 1 - 1e-9)
+    y = np.asarray(labels, dtype=np.float64)
+    if p.size == 0 or y.min() == y.max():
+        return None, None
+    lp = np.log(p / (1 - p))
+    intercept, _ = _logistic(np.zeros_like(lp), y, lp, fit_slope=False)
+    _, slope = _logistic(lp, y, np.zeros_like(lp), fit_slope=True)
+    return intercept, slope

@@ -30,11 +30,15 @@ import pyarrow.compute as pc
 
 from immunospine.cohort.evaluation.anchors import ANCHORS, Anchor
 from immunospine.cohort.evaluation.metrics import (
+    ECE_BINS,
     CalibrationBin,
     ThresholdMetrics,
     auc,
+    brier,
+    calibration_intercept_slope,
     calibration_table,
     confusion,
+    expected_calibration_error,
     ratio,
 )
 from immunospine.errors import InputError
@@ -46,15 +50,19 @@ __all__ = [
     "DISCLAIMER",
     "FLAG_CATEGORIES",
     "MAX_SHARE_WITHOUT_BACK_PAIN",
+    "PROBABILITY_COLUMNS",
     "TRUTH_COLUMNS",
     "WHOLE_POPULATION_SHARE",
     "WORKLIST_COLUMNS",
     "Evaluation",
+    "ProbabilityMetrics",
     "evaluate",
     "read_table",
 ]
 
-WORKLIST_COLUMNS = ("person_id", "probability", "category", "rank")
+WORKLIST_COLUMNS = ("person_id", "probability_literature", "category", "rank")
+#: Probability columns a worklist can carry, evaluated side by side ("before and after").
+PROBABILITY_COLUMNS = ("probability_literature", "probability_site")
 TRUTH_COLUMNS = ("person_id", "has_axspa", "diagnosed")
 #: The worklist categories a threshold can flag (the LR model's bands), lowest first.
 FLAG_CATEGORIES: tuple[str, ...] = tuple(CATEGORIES.labels)
@@ -76,6 +84,29 @@ DISCLAIMER = (
 
 
 @dataclass(frozen=True, slots=True)
+class ProbabilityMetrics:
+    """How well one probability column ranks and is calibrated (listed persons).
+
+    ``ece``: expected calibration error over ``ece_bins`` equal-width bins; ``intercept`` and
+    ``slope``: logistic calibration intercept (slope fixed at 1) and slope (ideal 0 and 1);
+    ``thresholds``: the column's category bands and its own top-k order; ``reliability``: the
+    bins (predicted vs observed), the data of a reliability chart.
+    """
+
+    column: str
+    auc: float | None
+    ece: float | None
+    ece_bins: int
+    intercept: float | None
+    slope: float | None
+    brier: float | None
+    mean_predicted: float | None
+    observed_rate: float | None
+    thresholds: tuple[ThresholdMetrics, ...]
+    reliability: tuple[CalibrationBin, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """A worklist scored against the truth; counts are persons, ratios are None without data."""
 
@@ -88,6 +119,10 @@ class Evaluation:
     auc_listed: float | None  # over listed persons only
     thresholds: tuple[ThresholdMetrics, ...]
     calibration: tuple[CalibrationBin, ...]
+    #: The column the worklist's category and rank follow (and ``calibration`` bins).
+    ranked_by: str = "probability_literature"
+    #: One entry per probability column: literature first, then site (before and after).
+    probabilities: tuple[ProbabilityMetrics, ...] = ()
     anchors: tuple[Anchor, ...] = ANCHORS
     disclaimer: str = DISCLAIMER
 
@@ -111,10 +146,14 @@ def evaluate(
     *,
     flag_categories: Iterable[str] = DEFAULT_FLAG_CATEGORIES,
     top_k: Sequence[int] = DEFAULT_TOP_K,
-    bins: int = 10,
+    bins: int = ECE_BINS,
     worklist_label: str = "worklist",
+    site_probability: npt.ArrayLike | None = None,
 ) -> Evaluation:
-    """Evaluate ``worklist`` (person_id, probability, category, rank) against ``truth``.
+    """Evaluate ``worklist`` (person_id, probability_literature, category, rank) against ``truth``.
+
+    A ``probability_site`` column (a calibrated screen) is evaluated beside the literature one;
+    ``site_probability`` (one per worklist row, from ``--calibration``) stands in for it.
 
     ``flag_categories`` must be worklist categories (``FLAG_CATEGORIES``); each ``top_k`` at least
     1 (a K above the listed persons flags them all). Raises ``InputError`` naming the field.
@@ -150,12 +189,20 @@ def evaluate(
                 w_pid.size,
                 "have no chronic back pain in the truth file",
             )
-    w_prob = _column(worklist, "probability").astype(np.float64)
+    columns = {c: _column(worklist, c).astype(np.float64) for c in PROBABILITY_COLUMNS
+               if c in worklist.column_names}  # fmt: skip
+    if site_probability is not None:
+        columns["probability_site"] = np.asarray(site_probability, dtype=np.float64)
+    ranked_by = "probability_site" if "probability_site" in worklist.column_names else (
+        "probability_literature"
+    )  # fmt: skip
+    w_prob = columns[ranked_by]
     w_rank = _column(worklist, "rank").astype(np.float64)
     w_cat = np.asarray(pc.utf8_lower(worklist.column("category").cast(pa.string())).to_pylist())
     keep = ~t_dx[at]
     diagnosed_dropped = int((~keep).sum())
     at, w_prob, w_rank, w_cat = at[keep], w_prob[keep], w_rank[keep], w_cat[keep]
+    columns = {c: v[keep] for c, v in columns.items()}
 
     undx = ~t_dx
     population = int(undx.sum())
@@ -172,6 +219,11 @@ def evaluate(
         flag_k[by_rank[:k]] = True
         thresholds.append(confusion(flag_k[undx], labels_all, top_k=k))
 
+    listed_pid = t_pid[at]
+    per_column = tuple(
+        _probability_metrics(c, p, t_pos[at], listed_pid, cats, ks, bins)
+        for c, p in columns.items()
+    )
     return Evaluation(
         population=population,
         positives=int(labels_all.sum()),
@@ -182,6 +234,51 @@ def evaluate(
         auc_listed=auc(w_prob, t_pos[at]),
         thresholds=tuple(thresholds),
         calibration=calibration_table(w_prob, t_pos[at], bins) if at.size else (),
+        ranked_by=ranked_by,
+        probabilities=per_column,
+    )
+
+
+def _band(p: npt.NDArray[np.float64]) -> npt.NDArray[Any]:
+    """The ``CATEGORIES`` label of each probability (bounds as the knowledge says)."""
+    bands = CATEGORIES.bands
+    out = np.full(p.size, bands[-1].label, dtype=object)
+    done = np.zeros(p.size, dtype=bool)
+    for band in bands[:-1]:
+        below = (p <= band.hi) if band.hi_inclusive else (p < band.hi)
+        out[below & ~done] = band.label
+        done |= below
+    return out
+
+
+def _probability_metrics(
+    column: str,
+    p: npt.NDArray[np.float64],
+    y: npt.NDArray[np.bool_],
+    pid: npt.NDArray[np.int64],
+    cats: tuple[str, ...],
+    ks: tuple[int, ...],
+    bins: int,
+) -> ProbabilityMetrics:
+    intercept, slope = calibration_intercept_slope(p, y)
+    thresholds = [confusion(np.isin(_band(p), cats), y, categories=cats)]
+    order = np.lexsort((pid, -p))
+    for k in ks:
+        flag = np.zeros(p.size, dtype=bool)
+        flag[order[:k]] = True
+        thresholds.append(confusion(flag, y, top_k=k))
+    return ProbabilityMetrics(
+        column=column,
+        auc=auc(p, y),
+        ece=expected_calibration_error(p, y, bins),
+        ece_bins=bins,
+        intercept=intercept,
+        slope=slope,
+        brier=brier(p, y),
+        mean_predicted=float(p.mean()) if p.size else None,
+        observed_rate=float(y.mean()) if y.size else None,
+        thresholds=tuple(thresholds),
+        reliability=calibration_table(p, y, bins) if p.size else (),
     )
 
 
@@ -224,7 +321,8 @@ def _other_population(label: str, persons: npt.NDArray[Any], listed: int, why: s
 
 
 def _check_worklist(worklist: pa.Table, label: str) -> None:
-    kinds = {"person_id": pa.types.is_integer, "rank": _is_number, "probability": _is_number}
+    kinds = {"person_id": pa.types.is_integer, "rank": _is_number}
+    kinds |= {c: _is_number for c in PROBABILITY_COLUMNS if c in worklist.column_names}
     for name, ok in kinds.items():
         col = worklist.column(name)
         if not ok(col.type):
@@ -241,11 +339,14 @@ def _check_worklist(worklist: pa.Table, label: str) -> None:
                 context="worklist",
                 has_value=False,
             )
-    prob = _column(worklist, "probability").astype(np.float64)
-    if prob.size and (np.nanmin(prob) < 0 or np.nanmax(prob) > 1):
-        raise InputError.single(
-            ("probability",), f"must lie in [0, 1] in {label}", context="worklist", has_value=False
-        )
+    for name in PROBABILITY_COLUMNS:
+        if name not in worklist.column_names:
+            continue
+        prob = _column(worklist, name).astype(np.float64)
+        if prob.size and (np.nanmin(prob) < 0 or np.nanmax(prob) > 1):
+            raise InputError.single(
+                (name,), f"must lie in [0, 1] in {label}", context="worklist", has_value=False
+            )
 
 
 def _is_number(t: pa.DataType) -> bool:
