@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cache
 from typing import Any
 
 from immunospine.knowledge._types import Verdict
@@ -185,6 +186,12 @@ class Consideration:
     clues: tuple[str, ...] = ()
     red_flag: bool = False
 
+    @property
+    def verified(self) -> bool:
+        """True unless a knowledge-base entry behind it cites a source nobody read (issue 14)."""
+        base = diseases()
+        return all(base[k].verified for k in self.knowledge_base)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "condition": self.condition,
@@ -195,6 +202,7 @@ class Consideration:
             "red_flag": self.red_flag,
             "knowledge_base": list(self.knowledge_base),
             "calculators": list(self.calculators),
+            "verified": self.verified,
         }
 
 
@@ -247,6 +255,26 @@ class _Match:
     @property
     def rank(self) -> tuple[int, int, int]:
         return (self.findings, INVOLVEMENT_RANK[self.entry.back_involvement], len(self.clues))
+
+
+@cache
+def _by_clue() -> dict[str, tuple[str, ...]]:
+    """Each clue of the base and the diseases listing it (so a case touches only candidates)."""
+    out: dict[str, list[str]] = {}
+    for key, entry in diseases().items():
+        for clue in entry.clues:
+            out.setdefault(clue, []).append(key)
+    return {clue: tuple(keys) for clue, keys in out.items()}
+
+
+def _candidates(clues: Mapping[str, str], mechanism: str | None = None) -> dict[str, Disease]:
+    """The diseases listing at least one of the case's clues (and reaching the back by
+    ``mechanism`` when given)."""
+    everything = diseases()
+    keys = sorted({k for clue in clues for k in _by_clue().get(clue, ())})
+    return {
+        k: everything[k] for k in keys if mechanism is None or mechanism in everything[k].mechanisms
+    }
 
 
 def _matches(clues: Mapping[str, str], entries: Mapping[str, Disease]) -> list[_Match]:
@@ -320,10 +348,12 @@ def _named(
     clues: Mapping[str, str], mechanism: str, fallback: tuple[str, ...], *, known_only: bool
 ) -> tuple[str, ...]:
     """The base's diseases reaching the back by ``mechanism`` that the case's clues point to."""
-    ranked = _matches(clues, diseases(mechanism=mechanism))
     if known_only:
-        keys = [m.key for m in ranked if KNOWN + m.key in clues]
+        entries = diseases(mechanism=mechanism)
+        known = {k: d for k, d in entries.items() if KNOWN + k in clues}
+        keys = [m.key for m in _matches(clues, known)]
     else:
+        ranked = _matches(clues, _candidates(clues, mechanism))
         keys = [m.key for m in ranked if m.findings >= 1]
     return tuple(keys[:MAX_NAMED]) or fallback
 
@@ -440,7 +470,9 @@ def _wrong_age(entry: Disease, clues: Mapping[str, str]) -> bool:
 def _from_base(clues: Mapping[str, str], taken: set[str]) -> list[tuple[_Match, Consideration]]:
     """Every other disease of the base that the case's clues point to (see the module rule)."""
     entries = {
-        k: d for k, d in diseases().items() if d.group not in LEFT_TO_OTHER_RULES and k not in taken
+        k: d
+        for k, d in _candidates(clues).items()
+        if d.group not in LEFT_TO_OTHER_RULES and k not in taken
     }
     out = []
     for match in _matches(clues, entries):
