@@ -103,6 +103,14 @@ PANELS: tuple[tuple[str, tuple[Item, ...]], ...] = (
     ("bg_liver_panel_at_visit", _LIVER),
 )
 
+_ITEMS = [it for _, panel in PANELS for it in panel]
+_ITEM_CONCEPT = np.array([it[0] for it in _ITEMS], dtype=np.int32)
+_ITEM_UNIT = np.array([it[2] for it in _ITEMS], dtype=np.int32)
+_ITEM_MEAN, _ITEM_SD, _ITEM_LO, _ITEM_HI = (
+    np.array([it[k] for it in _ITEMS], dtype=np.float64) for k in (3, 4, 5, 6)
+)
+_ITEM_SCALE = 10.0 ** np.array([it[7] for it in _ITEMS], dtype=np.float64)
+
 #: Chronic conditions: (calibration name of the share of persons, SNOMED concept id, code,
 #: drugs as (RxNorm concept id, weight)). Treated persons fill prescriptions repeatedly.
 Chronic = tuple[str, int, str, tuple[tuple[int, float], ...]]
@@ -184,25 +192,29 @@ def background(
         {"visit_concept_id": OUTPATIENT, "visit_start_date": vday, "visit_end_date": vday},
     )
     # --- measurements at visits: each panel drawn per visit, every item of a drawn panel
-    items = [it for _, panel in PANELS for it in panel]
-    panel_of = np.repeat(np.arange(len(PANELS)), [len(panel) for _, panel in PANELS])
+    sizes = np.array([len(panel) for _, panel in PANELS])
+    first_item = np.cumsum(sizes) - sizes
     prob = np.array([p[name] for name, _ in PANELS])
     drawn = rng.random((who.size, prob.size)) < prob
-    v, j = np.nonzero(drawn[:, panel_of])
-    col = {k: np.array([it[k] for it in items]) for k in range(8)}
-    concept, unit = col[0].astype(np.int64)[j], col[2].astype(np.int64)[j]
-    raw = col[3][j] + col[4][j] * rng.standard_normal(j.size)
-    value = np.clip(raw, col[5][j], col[6][j])
-    scale = 10.0 ** col[7][j]
+    v_panel, panel = np.nonzero(drawn)  # (visit, panel) pairs, by visit then panel
+    per = sizes[panel]
+    v = np.repeat(v_panel, per)
+    starts = np.repeat(np.cumsum(per) - per, per)
+    j = np.repeat(first_item[panel], per) + (np.arange(v.size) - starts)  # item, in panel order
+    concept, unit = _ITEM_CONCEPT[j], _ITEM_UNIT[j]
+    value = np.clip(
+        _ITEM_MEAN[j] + _ITEM_SD[j] * rng.standard_normal(j.size), _ITEM_LO[j], _ITEM_HI[j]
+    )
+    scale = _ITEM_SCALE[j]
     value = np.round(value * scale) / scale
     measurement = _table(
         "measurement",
         pid[who[v]],
         {
             "measurement_concept_id": concept,
-            "measurement_date": vday[v],
+            "measurement_date": vday.astype(np.int32)[v],
             "value_as_number": value,
-            "value_as_concept_id": 0,
+            "value_as_concept_id": np.zeros(v.size, np.int32),
             "unit_concept_id": unit,
         },
     )
