@@ -36,6 +36,6 @@ def test_unknown_names_exit_2_naming_the_nearest(capsys: pytest.CaptureFixture[s
     assert "nearest: multiple_sclerosis" in capsys.readouterr().err
     assert main(["knowledge", "diseases", "--mechanism", "nerve"]) == 2
     err = capsys.readouterr().err
-    assert "unknown mechanism" in err and "nerve_or_spinal_cord" in err
+    assert 'unknown mechanism "nerve"; nearest: nerve_or_spinal_cord; allowed:' in err
     assert main(["knowledge", "diseases", "--group", "neuro"]) == 2
     assert "allowed: spondyloarthritis" in capsys.readouterr().err

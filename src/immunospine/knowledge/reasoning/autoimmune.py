@@ -228,9 +228,12 @@ def _check(
 
 
 def nearest_names(name: str, names: Iterable[str]) -> str:
-    """``"; nearest: a, b"`` for the closest of ``names`` (empty text when none is close)."""
-    close = difflib.get_close_matches(name, list(names), n=3, cutoff=0.6)
-    return f"; nearest: {', '.join(close)}" if close else ""
+    """``"; nearest: a, b"`` for the names of ``names`` that begin with ``name`` or are close
+    to it (empty text when none is)."""
+    pool = sorted(names)
+    starts = [n for n in pool if name and n.startswith(name)]
+    close = list(dict.fromkeys([*starts, *difflib.get_close_matches(name, pool, n=3, cutoff=0.6)]))
+    return f"; nearest: {', '.join(close[:3])}" if close else ""
 
 
 def parse_diseases(
