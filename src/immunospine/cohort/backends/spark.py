@@ -33,11 +33,13 @@ import socket
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from immunospine.cohort.backends.base import compile_sql, map_backend_errors, write_arrow
+from immunospine.cohort.omop_schema import parquet_sources
 from immunospine.errors import CohortError, InputError, MissingExtraError
 
 if TYPE_CHECKING:
@@ -165,9 +167,9 @@ def jvm_log_path() -> Path:
 
 def spark_available() -> str | None:
     """``None`` when pyspark and Java are there; else why the Spark backend cannot run."""
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+
+    if find_spec("pyspark") is None:  # found, not imported: importing it takes seconds
         return "pyspark is not installed (pip install 'immunospine[spark]')"
     if shutil.which("java") is None:
         return "Java 17+ is not on PATH (Spark needs a JDK)"
@@ -231,9 +233,24 @@ def spark_session(
             )
     context = SparkContext(conf=conf, gateway=gateway)
     context.setLogLevel("ERROR")
+    session = SparkSession(context)
     if not master.local:
         _wait_for_executors(context, master, executor_timeout_s)
-    return SparkSession(context)
+        if not context.getConf().contains("spark.sql.shuffle.partitions"):
+            session.conf.set("spark.sql.shuffle.partitions", str(shuffle_partitions(context)))
+    return session
+
+
+def shuffle_partitions(context: Any) -> int:
+    """Shuffle partitions for a cluster that did not set them: twice its cores, at least 8.
+
+    Spark's default (200) is made for large data; the cached back-pain table keeps that many
+    partitions (adaptive execution does not coalesce a cached plan), and on a small cluster each
+    of the worklist's stages then runs 200 tiny tasks. ``defaultParallelism`` is the cores of the
+    executors registered so far; a site sets ``spark.sql.shuffle.partitions`` itself for large
+    data (docs/spark.md).
+    """
+    return max(8, 2 * int(context.defaultParallelism))
 
 
 def executor_count(context: Any) -> int:
@@ -257,60 +274,54 @@ def _wait_for_executors(context: Any, master: Master, timeout_s: float) -> None:
         time.sleep(0.25)
 
 
-def parquet_tables(source: Path) -> dict[str, Path]:
-    """The tables of ``source``: ``<table>.parquet`` files and ``<table>/`` folders of part files.
-
-    Names are lower-case; a table present in both layouts is an ``InputError`` (which to read?).
-    """
-    files = {p.stem.lower(): p for p in sorted(source.glob("*.parquet")) if p.is_file()}
-    folders = {
-        p.name.lower(): p
-        for p in sorted(source.iterdir())
-        if p.is_dir() and "." not in p.name and any(p.glob("*.parquet"))
-    }
-    both = sorted(files.keys() & folders.keys())
-    if both:
-        raise InputError.single(
-            ("data",),
-            f"holds {', '.join(both)} both as <table>.parquet and as a <table>/ folder; keep one",
-            str(source),
-            context="cohort screen",
-        )
-    return dict(sorted({**files, **folders}.items()))
-
-
 class SparkBackend:
-    """OMOP Parquet tables (files or part-file folders) registered as temp views of a session."""
+    """OMOP tables as temp views of a session: a Parquet folder, or any tables Spark can read.
+
+    ``source`` is a directory (``<table>.parquet`` files or ``<table>/`` part-file folders) or, on
+    a managed service, a mapping of OMOP table name to a DataFrame of ``session`` (e.g. a catalog
+    table, ``spark.table("omop.measurement")``) or to a location Spark reads as Parquet
+    (``"s3://bucket/omop/measurement/"``): docs/spark.md.
+    """
 
     name = "spark"
     dialect = "pyspark"
 
     def __init__(
         self,
-        source: Path,
+        source: Path | Mapping[str, Any],
         *,
         session: Any = None,
         master: str | None = None,
         executor_timeout_s: float = EXECUTOR_TIMEOUT_S,
     ) -> None:
-        where = parse_master(master or DEFAULT_MASTER)
+        where = parse_master(DEFAULT_MASTER if master is None else master)
         why = spark_available()
         if why:
             raise MissingExtraError("spark", feature=f"the Spark cohort backend ({why})")
+        if session is None and not where.local:
+            check_reachable(where)  # before the slow imports: a wrong URL fails in milliseconds
         import ibis
         from ibis.common.exceptions import IbisError
         from py4j.protocol import Py4JError  # type: ignore[import-untyped]
         from pyspark.errors import PySparkException
 
         self._errors: tuple[type[BaseException], ...] = (PySparkException, Py4JError, IbisError)
-        if not source.is_dir():
-            raise InputError.single(
-                ("data",),
-                "the Spark backend reads a directory of <table>.parquet files or <table>/ folders",
-                str(source),
-                context="cohort screen",
-            )
-        self._tables = parquet_tables(source)
+        if isinstance(source, Path):
+            if not source.is_dir():
+                raise InputError.single(
+                    ("data",),
+                    "the Spark backend reads a directory of <table>.parquet files or <table>/ "
+                    "folders",
+                    str(source),
+                    context="cohort screen",
+                )
+            # absolute paths: executors resolve them, not the driver's working directory
+            tables: dict[str, Any] = {
+                name: str(path.resolve()) for name, path in parquet_sources(source).items()
+            }
+        else:
+            tables = {name.lower(): table for name, table in source.items()}
+        self._tables = tables
         self._own_session = session is None
         self._cached: dict[str, Any] = {}
         with map_backend_errors(self.name, self._errors):
@@ -319,10 +330,9 @@ class SparkBackend:
                 if session is not None
                 else spark_session(where, executor_timeout_s=executor_timeout_s)
             )
-            # an absolute path: executors resolve it, not the driver's working directory
-            for name, path in self._tables.items():
-                reader = self._session.read.parquet(str(path.resolve()))
-                reader.createOrReplaceTempView(name)
+            for name, table in tables.items():
+                frame = self._session.read.parquet(table) if isinstance(table, str) else table
+                frame.createOrReplaceTempView(name)
             self._con = ibis.pyspark.connect(self._session)
 
     def list_tables(self) -> frozenset[str]:
