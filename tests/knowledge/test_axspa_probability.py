@@ -122,8 +122,20 @@ def test_hla_b27_uses_psoriasis_or_ibd_values(
 def test_contributions_mark_ignored_negatives() -> None:
     parts = contributions({"psoriasis": False, "hla_b27": False, "dactylitis": None})
     assert parts == [
-        {"finding": "psoriasis", "value": False, "likelihood_ratio": 1.0, "ignored": True},
-        {"finding": "hla_b27", "value": False, "likelihood_ratio": 0.11, "ignored": False},
+        {
+            "finding": "psoriasis",
+            "value": False,
+            "likelihood_ratio": 1.0,
+            "ignored": True,
+            "verified": False,
+        },
+        {
+            "finding": "hla_b27",
+            "value": False,
+            "likelihood_ratio": 0.11,
+            "ignored": False,
+            "verified": True,
+        },
     ]
 
 

@@ -46,3 +46,13 @@ def test_unknown_area() -> None:
         summary("nope")
     with pytest.raises(KnowledgeError, match="nearest: concept_sets"):
         all_unverified("concept_set")
+
+
+def test_a_calculator_result_names_its_unverified_facts() -> None:
+    from immunospine.knowledge import get_calculator
+    from immunospine.services.calculators import result_json, score_json
+
+    result = result_json(score_json("odi", '{"sections": [1, 2, 3, 4, 5, 0, 1, 2, 3, null]}'))
+    assert result["unverified"] == list(get_calculator("odi").unverified) != []
+    basdai = score_json("basdai", '{"q1": 1, "q2": 2, "q3": 3, "q4": 4, "q5": 5, "q6": 6}')
+    assert result_json(basdai)["unverified"] == list(get_calculator("basdai").unverified)

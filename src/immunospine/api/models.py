@@ -61,6 +61,10 @@ class CalculatorResult(_Open):
     citation: str
     verdict: str | None = Field(default=None, description="criteria: met, not_met, indeterminate")
     because: list[str]
+    unverified: list[str] = Field(
+        default=[],
+        description="facts this calculator uses that are not yet confirmed in a source (issue 14)",
+    )
 
 
 class TriageAssessment(_Open):

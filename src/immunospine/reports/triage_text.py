@@ -7,10 +7,11 @@ comes after the emergency has been checked.
 
 from __future__ import annotations
 
+from immunospine.knowledge.reasoning.unverified import triage_notes
 from immunospine.reports import wording
 from immunospine.reports.triage_view import TriageView
 
-__all__ = ["EMERGENCY_FIRST", "explanation_for_person", "render_triage_text"]
+__all__ = ["EMERGENCY_FIRST", "explanation_for_person", "render_triage_text", "unverified_notes"]
 
 EMERGENCY_FIRST = (
     "Referral to a specialist is not discussed here: the warning sign comes first. Once the "
@@ -66,5 +67,19 @@ def render_triage_text(result: TriageView) -> str:
     if result.considerations:
         lines += ["", "Also worth discussing:"]
         lines += [f"  - {c.why}" for c in result.considerations]
+    notes = unverified_notes(result)
+    if notes:
+        lines += ["", "Not yet checked against a source:"]
+        lines += [f"  - {n}" for n in notes]
     lines += ["", result.disclaimer]
     return "\n".join(lines) + "\n"
+
+
+def unverified_notes(result: TriageView) -> tuple[str, ...]:
+    """The unverified facts the result used (issue 14), one sentence each."""
+    return triage_notes(
+        result.red_flags,
+        result.probability.components["contributions"],
+        result.referral.strategies,
+        result.considerations,
+    )

@@ -158,10 +158,14 @@ def result_json(result: Result) -> dict[str, Any]:
     """A result as every face shows it: ``immunospine calc`` prints it, the API answers it.
 
     A number that is not finite (inputs so large that a step overflows) is refused, naming
-    where it is: JSON cannot hold it, and a score built on it means nothing.
+    where it is: JSON cannot hold it, and a score built on it means nothing. ``unverified``
+    lists the calculator's facts not yet confirmed in a source (issue 14), so a result that
+    leans on one says so.
     """
     out: dict[str, Any]
-    out, finite = for_output_checked(result.to_dict())
+    out, finite = for_output_checked(
+        {**result.to_dict(), "unverified": list(get_calculator(result.name).unverified)}
+    )
     where = None if finite else _non_finite_number(out)
     if where is not None:
         raise InputError.single(

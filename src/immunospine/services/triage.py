@@ -32,6 +32,7 @@ from immunospine.knowledge.reasoning.explain import DISCLAIMER, explain
 from immunospine.knowledge.reasoning.features import IbpSource, features
 from immunospine.knowledge.reasoning.red_flags import RedFlag, screen
 from immunospine.knowledge.reasoning.referral import Referral, recommend
+from immunospine.knowledge.reasoning.unverified import triage_notes
 from immunospine.knowledge.reasoning.urgency import NextStep, decide
 from immunospine.services.calculators import parse_json_object
 
@@ -80,6 +81,16 @@ class TriageResult:
     def category(self) -> str:
         return str(self.probability.category)
 
+    @property
+    def unverified(self) -> tuple[str, ...]:
+        """The unverified facts this result used, one sentence each (issue 14)."""
+        return triage_notes(
+            self.red_flags,
+            self.probability.components["contributions"],
+            self.referral.strategies,
+            self.considerations,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The contract's JSON (plain dicts, lists, numbers, strings)."""
         components = self.probability.components
@@ -89,6 +100,7 @@ class TriageResult:
                 "value": c["value"],
                 "likelihood_ratio": c["likelihood_ratio"],
                 "ignored": c["ignored"],
+                "verified": c["verified"],
                 "derived_from": "ibp_asas"
                 if c["finding"] == "inflammatory_back_pain" and self.ibp_source == "ibp_asas"
                 else None,
@@ -130,6 +142,7 @@ class TriageResult:
             "disclaimer": self.disclaimer,
             "urgency_reason": self.step.reason,
             "red_flags_unknown": list(self.red_flags_unknown),
+            "unverified": list(self.unverified),
         }
 
 

@@ -248,6 +248,7 @@ def _result(result: TriageResult) -> dict[str, Any]:
         ],
         "explanation": explanation_for_person(result),
         "disclaimer": result.disclaimer,
+        "unverified": list(result.unverified),
     }
 
 

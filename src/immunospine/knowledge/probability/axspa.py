@@ -254,7 +254,8 @@ class AxspaProbabilityInputs(ClinicalInputs):
 
 
 def contributions(findings: Mapping[str, bool | None]) -> list[dict[str, object]]:
-    """Each known finding with the LR applied (1.0 where a negative result is ignored)."""
+    """Each known finding with the LR applied (1.0 where a negative result is ignored) and
+    whether that row was seen in a source (``verified``; issue 14)."""
     out: list[dict[str, object]] = []
     for name in FINDINGS:
         value = findings.get(name)
@@ -268,6 +269,7 @@ def contributions(findings: Mapping[str, bool | None]) -> list[dict[str, object]
                 "value": value,
                 "likelihood_ratio": ratio,
                 "ignored": ratio == 1.0,
+                "verified": row.verified,
             }
         )
     return out

@@ -110,8 +110,12 @@ class RedFlag:
     action: str
     urgency: Urgency
     citation: str
+    verified: bool = True
+    """Whether the item's link to its condition was seen in the cited source (issue 14)."""
+    source_note: str = ""
+    """Why not, when ``verified`` is false."""
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | bool]:
         return {
             "item": self.item,
             "suspected": self.suspected,
@@ -120,6 +124,8 @@ class RedFlag:
             "condition": self.condition,
             "urgency": self.urgency,
             "citation": self.citation,
+            "verified": self.verified,
+            "source_note": self.source_note,
         }
 
 
@@ -145,6 +151,8 @@ def _flag(name: str) -> RedFlag:
         action=condition.action,
         urgency=condition.urgency,
         citation=item.citation,
+        verified=item.verified,
+        source_note=item.source_note,
     )
 
 

@@ -119,6 +119,7 @@ class StrategyVerdict:
             "title": info.title,
             "rule": info.rule,
             "performance": info.performance,
+            "verified": info.verified,
             "because": list(self.because),
             "missing": list(self.missing),
         }
