@@ -198,7 +198,7 @@ def _check(
                 key,
                 "lists",
                 f"unknown list {json_text(name)}{nearest_names(name, lists)}; allowed: "
-                f"{', '.join(sorted(lists))}",
+                f"{', '.join(sorted(lists))} (defined in data/autoimmune_disease_lists.toml)",
             )
     if (model.back_involvement == "not_typical") != (not model.mechanisms):
         msg = (
