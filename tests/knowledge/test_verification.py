@@ -34,7 +34,7 @@ def test_every_flag_in_the_data_is_listed() -> None:
     assert len(_area("programme")) == sum(len(c.unverified) for c in [*cited, *cat.session])
     assert len(_area("autoimmune_diseases")) == sum(
         not s.verified for d in autoimmune.diseases().values() for s in d.sources
-    )
+    ) + sum(not entry.verified for entry in autoimmune.disease_lists().values())
     assert _area("concept_sets") == ()  # collected by the cohort layer
     assert len(v.unverified_facts()) == sum(c.facts for c in v.verification_summary())
 
@@ -97,7 +97,11 @@ def test_flags_in_areas_that_are_verified_today_would_still_show(
         "urgent": urgent.model_copy(update={"sources": [source]}),
     }
     monkeypatch.setattr(autoimmune, "diseases", lambda: fake)
-    quiet_fact, urgent_fact = _area("autoimmune_diseases")
+    key, entry = next(iter(autoimmune.disease_lists().items()))
+    unread_list = {key: entry.model_copy(update={"verified": False})}
+    monkeypatch.setattr(autoimmune, "disease_lists", lambda: unread_list)
+    list_fact, quiet_fact, urgent_fact = _area("autoimmune_diseases")
+    assert list_fact.item == f"list {key}" and list_fact.reason == entry.checked
     assert "no triage clue" in quiet_fact.affects
     assert "listed first as urgent" in urgent_fact.affects
 

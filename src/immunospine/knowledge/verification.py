@@ -38,7 +38,7 @@ AREAS: dict[str, str] = {
     "referral_strategies": "Referral strategies (triage)",
     "treatment": "Treatment guideline steps",
     "programme": "Exercise and self-management programme",
-    "autoimmune_diseases": "Autoimmune disease base (sources)",
+    "autoimmune_diseases": "Autoimmune disease base (entries' sources, recognised lists)",
     "concept_sets": "Case-finding concept sets (OMOP)",
 }
 """Every area, in the order the reference page and the command list them."""
@@ -259,10 +259,22 @@ def _programme() -> tuple[int, list[UnverifiedFact]]:
 
 
 def _autoimmune() -> tuple[int, list[UnverifiedFact]]:
-    from immunospine.knowledge.reasoning.autoimmune import diseases
+    from immunospine.knowledge.reasoning.autoimmune import disease_lists, diseases
 
     base = diseases()
-    facts = []
+    lists = disease_lists()
+    facts = [
+        UnverifiedFact(
+            "autoimmune_diseases",
+            f"list {key}",
+            f"the recognised list: {entry.citation}",
+            entry.checked,
+            "which diseases the base covers (its completeness), not any one result",
+            "a librarian: compare the entries tagged with this list with the list itself",
+        )
+        for key, entry in lists.items()
+        if not entry.verified
+    ]
     for key, d in base.items():
         if d.clues:
             affects = "the triage's considerations (other things to consider)"
@@ -283,7 +295,7 @@ def _autoimmune() -> tuple[int, list[UnverifiedFact]]:
             for s in d.sources
             if not s.verified
         ]
-    return len(base), facts
+    return len(base) + len(lists), facts
 
 
 def _items_with(facts: Iterable[UnverifiedFact]) -> int:
