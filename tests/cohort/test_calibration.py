@@ -37,11 +37,13 @@ FIT_META = {
 
 
 def _planted(n_cases: int, n_controls: int, seed: int = 5) -> tuple[dict, np.ndarray, np.ndarray]:
-    """Uveitis present in 30 % of cases and 1 % of controls (LR+ 30); the rest unknown."""
+    """Uveitis in 30 % of axSpA and 1 % of others; the controls hide undiagnosed axSpA at the
+    base rate of ``FIT_META`` (414 / 9,550), so the case/control LR is 0.30 / 0.0226 = 13.3."""
     rng = np.random.default_rng(seed)
     y = np.r_[np.ones(n_cases, bool), np.zeros(n_controls, bool)]
+    hidden = ~y & (rng.random(y.size) < 414 / 9550)
     states = {name: np.full(y.size, 2, np.int8) for name in FINDINGS}
-    uv = rng.random(y.size) < np.where(y, 0.30, 0.01)
+    uv = rng.random(y.size) < np.where(y | hidden, 0.30, 0.01)
     states["anterior_uveitis"] = np.where(uv, 0, 2).astype(np.int8)
     return states, y, np.arange(y.size, dtype=np.int64)
 
@@ -58,8 +60,8 @@ def _row(cal: sc.SiteCalibration, finding: str, state: str) -> sc.FindingCalibra
 def test_site_lr_with_plenty_of_data_is_the_site_figure_with_a_ci() -> None:
     cal = _fit(*_planted(3000, 30000))
     row = _row(cal, "anterior_uveitis", "present")
-    assert row.site_lr_low < 30 < row.site_lr_high
-    assert 22 < row.shrunk_lr < 40  # published 7.3 barely pulls 900 cases
+    assert row.site_lr_low < 13.3 < row.site_lr_high
+    assert 11 < row.shrunk_lr < 16  # published 7.3 barely pulls 900 cases
     assert row.published_lr == 7.3
 
 
@@ -78,6 +80,18 @@ def test_intercept_makes_the_worklist_mean_the_base_rate() -> None:
     p = 1 / (1 + np.exp(-sc.site_log_odds(cal, {k: v[~y] for k, v in states.items()})))
     assert p.mean() == pytest.approx(cal.base_rate, rel=1e-6)
     assert 0.5 < cal.slope < 2.0
+
+
+def test_scaled_logistic_recovers_the_slope_when_controls_hide_cases() -> None:
+    rng = np.random.default_rng(4)
+    x = rng.normal(0, 1.5, 200_000)
+    has = rng.random(x.size) < 1 / (1 + np.exp(-(-3.0 + 1.0 * x)))
+    labelled = has & (rng.random(x.size) < 0.5)  # half the cases are diagnosed
+    ceiling = labelled.sum() / has.sum()
+    _, plain = sc.logistic_fit(x, labelled)
+    _, scaled = sc.scaled_logistic_fit(x, labelled, ceiling)
+    assert scaled == pytest.approx(1.0, abs=0.05)
+    assert plain < scaled
 
 
 def test_base_rate_from_published_prevalence_and_the_diagnosed() -> None:
@@ -249,3 +263,32 @@ def test_calibration_recovers_a_planted_coding_habit_and_calibrates(tmp_path: Pa
     assert cal.ece is not None and lit.ece is not None
     assert cal.ece < 0.035 < lit.ece
     assert cal.brier is not None and lit.brier is not None and cal.brier < lit.brier
+
+
+@pytest.mark.slow
+def test_cli_calibrate_screen_and_evaluate_before_and_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from immunospine.cli import main
+
+    data = _generate(tmp_path / "omop", 12_000, 3)
+    site, wl = tmp_path / "site.toml", tmp_path / "w.parquet"
+    assert main(["cohort", "calibrate", "--data", str(data), "-o", str(site), "-q"]) == 0
+    assert "log-odds =" in capsys.readouterr().out and sc.load(site).version == sc.VERSION
+    assert main(["cohort", "screen", "--data", str(data), "-o", str(wl), "-q"]) == 0
+    capsys.readouterr()
+    argv = ["cohort", "evaluate", "-w", str(wl), "-t", str(data), "--calibration", str(site)]
+    assert main([*argv, "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [m["column"] for m in d["probabilities"]] == [
+        "probability_literature",
+        "probability_site",
+    ]
+    assert all(m["ece"] is not None and len(m["reliability"]) == 10 for m in d["probabilities"])
+    assert main(argv) == 0
+    assert "ECE" in capsys.readouterr().out
+    bad = ["cohort", "calibrate", "--data", str(data), "-o", str(site), "--holdout-share", "2"]
+    assert main(bad) == 2
+    assert "--holdout-share = 2" in capsys.readouterr().err

@@ -141,6 +141,7 @@ CALIBRATE_FLAGS = {
     "workup_days": "--workup-days",
     "pseudo_observations": "--pseudo-observations",
     "holdout_share": "--holdout-share",
+    "prevalence": "--prevalence",
     "seed": "--seed",
 }
 
@@ -201,6 +202,14 @@ def calibrate(
         float,
         typer.Option("--holdout-share", help="share of persons held out for the recalibration"),
     ] = 0.3,
+    prevalence: Annotated[
+        float,
+        typer.Option(
+            "--prevalence",
+            help="share of adults with axSpA, diagnosed or not, that sets the base rate "
+            "(default 0.0096 = 19.2 % chronic back pain x 5 % axSpA)",
+        ),
+    ] = 0.0096,
     seed: Annotated[int, typer.Option("--seed", help="seed of the held-out split")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="print the calibration as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress display")] = False,
@@ -222,6 +231,7 @@ def calibrate(
         workup_days=workup_days,
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
+        prevalence=prevalence,
         seed=seed,
     )
     with flags_for_fields("cohort calibrate", CALIBRATE_FLAGS):

@@ -26,9 +26,12 @@ specificity (its Katz variance). A state the literature ignores (unknown, or an 
 **Recalibration.** ``S`` = Σ ln(shrunk LR). On a held-out part of the persons (random by person,
 seeded, not used for the LRs) a logistic regression of case on ``S`` gives the slope (corrects for
 findings that are not independent; a slope survives case-control sampling, an intercept does
-not). The intercept is set so that the mean calibrated probability over the worklist's persons
-(their findings as the screen sees them) equals :func:`base_rate`, the share expected to have
-axSpA from the published prevalence and the site's diagnosed count. ``log_odds_site = intercept +
+not). The controls hide undiagnosed cases, so the fit is the labelled/unlabelled one
+(:func:`scaled_logistic_fit`): P(case) = ceiling × sigmoid(a + b·S), ceiling = the diagnosed share
+of all expected cases in the held-out sample (from the base rate). The intercept is set so that
+the mean calibrated probability over the worklist's persons (their findings as the screen sees
+them) equals :func:`base_rate`, the share expected to have axSpA from the published prevalence
+and the site's diagnosed count. ``log_odds_site = intercept +
 slope × S``: the probability that an undiagnosed person with chronic back pain has axSpA.
 """
 
@@ -68,6 +71,7 @@ __all__ = [
     "index_dates",
     "load",
     "logistic_fit",
+    "scaled_logistic_fit",
     "site_log_odds",
     "site_probability",
     "states_of",
@@ -281,6 +285,32 @@ def logistic_fit(
     return a, b
 
 
+def scaled_logistic_fit(x: F64, y: npt.NDArray[np.bool_], ceiling: float) -> tuple[float, float]:
+    """Maximum-likelihood (a, b) of ``P(y) = ceiling × sigmoid(a + b·x)`` (Fisher scoring).
+
+    The labelled-positive / unlabelled model (Elkan & Noto 2008): when the controls hide
+    undiagnosed cases that look like the diagnosed ones, the chance of being a *labelled* case is
+    the chance of having axSpA times ``ceiling``, the labelled share of all cases in the sample.
+    Fitting the plain logistic instead flattens the slope.
+    """
+    a, b = 0.0, 0.0
+    t = y.astype(np.float64)
+    for _ in range(200):
+        sig = 1 / (1 + np.exp(-np.clip(a + b * x, -35, 35)))
+        mu = np.clip(ceiling * sig, 1e-12, 1 - 1e-12)
+        dmu = ceiling * sig * (1 - sig)
+        w = dmu * dmu / (mu * (1 - mu))
+        r = (t - mu) * dmu / (mu * (1 - mu))
+        g = np.array([r.sum(), (r * x).sum()])
+        h = np.array([[w.sum(), (w * x).sum()], [(w * x).sum(), (w * x * x).sum()]])
+        step = np.linalg.solve(h + 1e-9 * np.eye(2), g)
+        scale = 1.0 / max(1.0, float(np.abs(step).max()))
+        a, b = a + scale * float(step[0]), b + scale * float(step[1])
+        if float(np.abs(step).max()) < 1e-9:
+            break
+    return a, b
+
+
 def _intercept_for_mean(x: F64, target: float) -> float:
     """The ``a`` with mean(sigmoid(a + x)) = ``target`` (monotone in ``a``: bisection)."""
     lo, hi = -40.0, 40.0
@@ -358,7 +388,9 @@ def fit(
             findings.append(est)
             ln_by_state[k] = math.log(est.shrunk_lr)
         score += ln_by_state[s]
-    _, slope = logistic_fit(score[check], y[check])
+    n_check_cases, n_check_controls = int(y[check].sum()), int((~y[check]).sum())
+    ceiling = n_check_cases / (n_check_cases + rate * n_check_controls)
+    _, slope = scaled_logistic_fit(score[check], y[check], ceiling)
     slope = min(max(slope, 0.0), 10.0)
     now = np.zeros(len(next(iter(worklist_states.values()))))
     for name in FINDINGS:

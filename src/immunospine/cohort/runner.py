@@ -244,6 +244,7 @@ def run_calibrate(
     pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS,
     holdout_share: float = DEFAULT_HOLDOUT_SHARE,
     workup_days: int = DEFAULT_WORKUP_DAYS,
+    prevalence: float = PUBLISHED_PREVALENCE,
     seed: int = 0,
     on_step: Step | None = None,
 ) -> SiteCalibration:
@@ -255,7 +256,7 @@ def run_calibrate(
     step = on_step or (lambda _msg: None)
     check_settings(
         lookback_years=lookback_years,
-        prevalence=PUBLISHED_PREVALENCE,
+        prevalence=prevalence,
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
         workup_days=workup_days,
@@ -327,6 +328,7 @@ def run_calibrate(
         chronic_back_pain=chronic,
         diagnosed=diagnosed,
         lookback_years=lookback_years,
+        prevalence=prevalence,
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
         workup_days=workup_days,

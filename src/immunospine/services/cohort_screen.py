@@ -19,6 +19,7 @@ from immunospine.cohort.calibration import (
     DEFAULT_LOOKBACK_YEARS,
     DEFAULT_PSEUDO_OBSERVATIONS,
     DEFAULT_WORKUP_DAYS,
+    PUBLISHED_PREVALENCE,
     SiteCalibration,
     to_toml,
 )
@@ -75,6 +76,7 @@ class CalibrateRequest:
     workup_days: int = DEFAULT_WORKUP_DAYS
     pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS
     holdout_share: float = DEFAULT_HOLDOUT_SHARE
+    prevalence: float = PUBLISHED_PREVALENCE
     seed: int = 0
 
 
@@ -138,6 +140,7 @@ def calibrate(
             workup_days=req.workup_days,
             pseudo_observations=req.pseudo_observations,
             holdout_share=req.holdout_share,
+            prevalence=req.prevalence,
             seed=req.seed,
             on_step=on_step,
         )
