@@ -218,6 +218,26 @@ def test_calibrated_worklist_is_identical_on_postgres(tmp_path: Path) -> None:
         assert ra == rb
 
 
+@pytest.mark.postgres
+@needs_postgres
+def test_calibrate_on_postgres_equals_duckdb(tmp_path: Path) -> None:
+    from immunospine.cohort.backends.postgres import PostgresBackend
+
+    people = random_population(seed=7, n=300)
+    duck = DuckDBBackend(build_testbed(people).write_parquet(tmp_path / "d"))
+    try:
+        a = run_calibrate(duck)
+    finally:
+        duck.close()
+    with build_testbed(people).postgres_schema(PG_URL) as schema:
+        pg = PostgresBackend(PG_URL, schema=schema)
+        try:
+            b = run_calibrate(pg)
+        finally:
+            pg.close()
+    assert a.fit_cases > 0 and a == b
+
+
 def test_calibrated_sql_shows_the_site_terms() -> None:
     sql = ScreenPlan(calibration=_fixed_calibration()).to_sql("duckdb")
     assert "probability_site" in sql and "-3.123456700000000" in sql

@@ -291,7 +291,7 @@ def run_calibrate(
     diagnosed_all = int(backend.fetch(dx_any.aggregate(n=dx_any.count()))["n"][0].as_py())
 
     step("finding index dates: first diagnosis for cases, a matched date for the others")
-    pop = backend.fetch(plan.calibration_population(tables, bp))
+    pop = backend.fetch(plan.calibration_population(tables, bp)).sort_by("person_id")
     pid = np.asarray(pop.column("person_id").to_pylist(), dtype=np.int64)
     last_day = dates["last_date"]
     index_day = index_dates(
@@ -315,6 +315,7 @@ def run_calibrate(
     before_states = _align(before, pid)
     step("reading the worklist's findings (the population the probabilities are for)")
     now = backend.fetch(plan.features(tables, back_pain=bp).select("person_id", *FINDINGS))
+    now = now.sort_by("person_id")  # the same sums in the same order on every backend
     step("estimating site likelihood ratios and the recalibration")
     return fit(
         before_states,
