@@ -28,7 +28,6 @@ __all__ = [
 CASE_FINDING_DOC = "docs/case-finding.md"
 #: How many missing concept ids a summary names before "…".
 MISSING_IDS_SHOWN = 12
-UNRESOLVED_SHOWN = 5
 
 
 class GenerationLike(Protocol):
@@ -289,11 +288,15 @@ def screen_summary_lines(summary: ScreenSummaryLike) -> list[str]:
         )
     unresolved = list(summary.unresolved_codes)
     if unresolved:
-        shown = "; ".join(unresolved[:UNRESOLVED_SHOWN])
-        more = " …" if len(unresolved) > UNRESOLVED_SHOWN else ""
+        per_set: dict[str, int] = {}
+        for item in unresolved:
+            name = item.split(":", 1)[0]
+            per_set[name] = per_set.get(name, 0) + 1
+        shown = ", ".join(f"{name} {n}" for name, n in per_set.items())
         out.append(
-            f"note: {len(unresolved)} concept(s) of the shipped sets do not resolve in this CDM: "
-            f"{shown}{more} (all of them: immunospine cohort concepts)"
+            f"note: {len(unresolved)} concept(s) of the shipped sets do not resolve in this CDM "
+            f"({shown}); their records cannot be matched. Per code and why: immunospine cohort "
+            "concepts"
         )
     if not summary.concepts_expanded:
         out.append(
