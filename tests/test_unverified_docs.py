@@ -29,7 +29,10 @@ def test_every_fact_and_count_is_on_the_page() -> None:
 
 
 def test_an_area_with_nothing_open_says_so() -> None:
-    counts = [AreaCount("red_flags", "Red flags", 2, 2, 0, 0), AreaCount("treatment", "T", 1, 0, 1, 1)]
+    counts = [
+        AreaCount("red_flags", "Red flags", 2, 2, 0, 0),
+        AreaCount("treatment", "T", 1, 0, 1, 1),
+    ]
     fact = UnverifiedFact("treatment", "g · s", "what | pipe", "why", "options", "check")
     text = render_unverified(counts, [fact])
     assert "Nothing unverified." in text
