@@ -4,6 +4,14 @@ Parquet part files (read with one glob, in parallel), or inside one ``.duckdb`` 
 The default backend (measured on 10 M persons: ``docs/benchmarks.md``): a memory limit, a spill
 directory and a thread count can be given; results are written with DuckDB's own ``COPY … TO`` so
 a worklist of millions of rows never passes through Python.
+
+Before DuckDB runs the plan's SQL, every concept-id filter in a ``WHERE`` clause (``col IN
+(literal, …)``) becomes a semi-join to the same ids (``col IN (SELECT UNNEST([…]))``,
+:func:`semi_join_in_lists`). Same rows, but DuckDB turns a literal list of more than a few values
+into a MARK join *after* the Parquet scan, while a semi-join's filter is pushed *into* the scan,
+so the other columns are decoded only for matching rows: 3-4x faster on 100 M measurement rows
+(``docs/benchmarks.md``, "Case-finding at realistic volume"). The plan's printed SQL
+(``--show-sql``, the golden files) is the portable form; this rewrite is DuckDB's alone.
 """
 
 from __future__ import annotations
@@ -22,6 +30,36 @@ if TYPE_CHECKING:
 
 
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*[KMGT]i?B$", re.IGNORECASE)
+
+#: Literal IN lists at least this long in a WHERE clause become semi-joins (see the docstring).
+SEMI_JOIN_MIN_VALUES = 2
+
+
+def semi_join_in_lists(sql: str) -> str:
+    """``col IN (1, 2, …)`` in a ``WHERE`` clause → ``col IN (SELECT UNNEST([1, 2, …]))``.
+
+    Only lists of integer literals directly under a ``WHERE`` (not in projections, where an IN
+    is a value, not a filter) are rewritten; the rows are the same either way.
+    """
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, read="duckdb")
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        values = node.args.get("expressions") or []
+        if (
+            isinstance(node, exp.In)
+            and len(values) >= SEMI_JOIN_MIN_VALUES
+            and all(isinstance(v, exp.Literal) and not v.is_string for v in values)
+            and isinstance(node.find_ancestor(exp.Where, exp.Select), exp.Where)
+        ):
+            ids = ", ".join(v.sql(dialect="duckdb") for v in values)
+            query = sqlglot.parse_one(f"SELECT UNNEST([{ids}])", read="duckdb")
+            return exp.In(this=node.this.copy(), query=exp.Subquery(this=query))
+        return node
+
+    return tree.transform(rewrite).sql(dialect="duckdb")
 
 
 def _modules() -> tuple[Any, Any, tuple[type[BaseException], ...]]:
@@ -102,7 +140,7 @@ class DuckDBBackend:
     def write(self, expr: ir.Table, path: Path) -> None:
         """``COPY (query) TO path``: DuckDB writes the file itself, rows in query order."""
         fmt = "FORMAT parquet" if output_format(path) == "parquet" else "FORMAT csv, HEADER true"
-        sql = compile_sql(expr, self.dialect)
+        sql = semi_join_in_lists(compile_sql(expr, self.dialect))
         target = str(path).replace("'", "''")
         with map_backend_errors(self.name, self._errors, sql=sql):
             self._con.con.execute(f"COPY ({sql}) TO '{target}' ({fmt})")
@@ -111,7 +149,7 @@ class DuckDBBackend:
         """``CREATE TEMP TABLE … AS (query)``: lives in this connection until ``close``."""
         self._temp_tables += 1
         name = f"_immunospine_{self._temp_tables}"
-        sql = compile_sql(expr, self.dialect)
+        sql = semi_join_in_lists(compile_sql(expr, self.dialect))
         with map_backend_errors(self.name, self._errors, sql=sql):
             self._con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
             return self._con.table(name)
