@@ -161,6 +161,7 @@ def test_the_matrix_covers_every_record_route(clinic: Clinic) -> None:  # noqa: 
         "/api/v1/treatment/options",
         "/api/v1/knowledge/diseases",
         "/api/v1/knowledge/diseases/{name}",
+        "/api/v1/knowledge/unverified",
     }
     served = {
         (method.upper(), path)

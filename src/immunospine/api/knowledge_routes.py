@@ -1,22 +1,32 @@
 """The autoimmune knowledge base over HTTP (issue 14), open like the calculators:
 ``GET /api/v1/knowledge/diseases[?mechanism=M&group=G]`` and
-``GET /api/v1/knowledge/diseases/{name}`` (key, name or alias, any case). Answers are
-``immunospine knowledge diseases --json`` and ``immunospine knowledge disease NAME --json``;
-an unknown name is a 404 naming the nearest diseases.
+``GET /api/v1/knowledge/diseases/{name}`` (key, name or alias, any case) and
+``GET /api/v1/knowledge/unverified[?area=A]`` (what nobody has yet checked in a source). Answers
+are ``immunospine knowledge diseases --json``, ``immunospine knowledge disease NAME --json`` and
+``immunospine knowledge unverified [--area A] --json``; an unknown name or area is a 404 naming
+the nearest ones.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from immunospine.api.models import ErrorEnvelope
 from immunospine.services import diseases as service
+from immunospine.services import verification
 
-__all__ = ["DiseaseEntry", "DiseaseSummary", "add_knowledge_routes"]
+__all__ = [
+    "DiseaseEntry",
+    "DiseaseSummary",
+    "UnverifiedAreaCount",
+    "UnverifiedFactEntry",
+    "UnverifiedReport",
+    "add_knowledge_routes",
+]
 
 PREFIX = "/api/v1/knowledge"
 MechanismName = Literal[
@@ -74,8 +84,31 @@ class DiseaseEntry(DiseaseSummary):
     sources: list[DiseaseSource]
 
 
+class UnverifiedAreaCount(BaseModel):
+    area: str = Field(description="the area's key (the `area` query takes it)")
+    title: str
+    items: int = Field(ge=0, description="items of the area (calculators, entries, rules ...)")
+    verified: int = Field(ge=0, description="items whose every fact was read in a source")
+    unverified: int = Field(ge=0, description="items with at least one open fact")
+    facts: int = Field(ge=0, description="open (unverified) facts")
+
+
+class UnverifiedFactEntry(BaseModel):
+    area: str
+    item: str = Field(description="the calculator, entry, rule or concept set")
+    what: str = Field(description="the fact not yet checked")
+    reason: str = Field(description="why it could not be checked here")
+    affects: str = Field(description="which results depend on it")
+    check: str = Field(description="what a clinician or data engineer must check")
+
+
+class UnverifiedReport(BaseModel):
+    summary: list[UnverifiedAreaCount]
+    facts: list[UnverifiedFactEntry]
+
+
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorEnvelope, "description": "no disease of that name (nearest named)"},
+    404: {"model": ErrorEnvelope, "description": "no disease or area of that name (nearest named)"},
     422: {"model": ErrorEnvelope, "description": "an unknown mechanism or group"},
 }
 
@@ -101,5 +134,17 @@ def add_knowledge_routes(app: FastAPI) -> None:
         """One disease by key, name or alias (any case), with its sources and their
         verification status, as `immunospine knowledge disease NAME --json`."""
         return JSONResponse(service.describe(name))
+
+    @router.get("/unverified", response_model=UnverifiedReport, responses={404: _ERRORS[404]})
+    async def unverified(
+        area: str | None = Query(
+            None,
+            description="one area: " + ", ".join(verification.AREAS),
+            json_schema_extra={"examples": ["red_flags"]},
+        ),
+    ) -> JSONResponse:
+        """What is still unverified: counts per area, then each open fact with why and what to
+        check (all areas, or ``area``), as `immunospine knowledge unverified --json`."""
+        return JSONResponse(verification.unverified_json(area))
 
     app.include_router(router)
