@@ -53,6 +53,7 @@ def add_pages(app: FastAPI) -> None:
         pages_check,
         pages_clinic,
         pages_insight,
+        pages_knowledge,
         pages_patient,
         pages_triage,
     )
@@ -70,6 +71,7 @@ def add_pages(app: FastAPI) -> None:
     app.include_router(pages_insight.router)
     app.include_router(pages_check.router)
     app.include_router(pages_triage.router)
+    app.include_router(pages_knowledge.router)
 
     async def sign_in_first(request: Request, exc: Exception) -> Response:
         next_path = exc.next_path if isinstance(exc, SignInRequired) else "/"
