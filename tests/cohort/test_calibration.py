@@ -104,10 +104,12 @@ def test_base_rate_from_published_prevalence_and_the_diagnosed() -> None:
 
 
 def test_index_dates_match_controls_to_the_case_delays() -> None:
-    first_bp = np.array([0.0, 100.0, 1000.0, 5000.0])
-    first_dx = np.array([400.0, np.nan, np.nan, np.nan])
-    days = sc.index_dates(first_bp, first_dx, last_day=5200, seed=1)
-    assert list(days) == [400, 500, 1400, 5201]  # the one delay (400), capped after the data end
+    first_bp = np.array([0.0, 100.0, 1000.0, 5000.0, 300.0])
+    first_dx = np.array([400.0, np.nan, np.nan, np.nan, 310.0])
+    days, kept = sc.index_dates(first_bp, first_dx, last_day=5200, seed=1, min_delay_days=30)
+    # the one kept delay (400), capped after the data end; the case diagnosed 10 days after its
+    # first back-pain code has no history before its diagnosis and is left out
+    assert list(days[kept]) == [400, 500, 1400, 5201] and list(kept) == [True] * 4 + [False]
 
 
 def test_site_toml_round_trips_and_is_validated(tmp_path: Path) -> None:
@@ -226,13 +228,13 @@ def test_calibrate_on_postgres_equals_duckdb(tmp_path: Path) -> None:
     people = random_population(seed=7, n=300)
     duck = DuckDBBackend(build_testbed(people).write_parquet(tmp_path / "d"))
     try:
-        a = run_calibrate(duck)
+        a = run_calibrate(duck, workup_days=0, min_history_days=0)
     finally:
         duck.close()
     with build_testbed(people).postgres_schema(PG_URL) as schema:
         pg = PostgresBackend(PG_URL, schema=schema)
         try:
-            b = run_calibrate(pg)
+            b = run_calibrate(pg, workup_days=0, min_history_days=0)
         finally:
             pg.close()
     assert a.fit_cases > 0 and a == b

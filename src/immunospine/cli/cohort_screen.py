@@ -139,6 +139,7 @@ CALIBRATE_FLAGS = {
     **{k: v for k, v in FLAGS.items() if k not in ("pretest_probability", "calibration")},
     "lookback_years": "--lookback-years",
     "workup_days": "--workup-days",
+    "min_history_days": "--min-history-days",
     "pseudo_observations": "--pseudo-observations",
     "holdout_share": "--holdout-share",
     "prevalence": "--prevalence",
@@ -191,6 +192,14 @@ def calibrate(
             help="days before the index date left out as diagnostic work-up (365)",
         ),
     ] = 365,
+    min_history_days: Annotated[
+        int,
+        typer.Option(
+            "--min-history-days",
+            help="a case needs this many days of back pain on record before the work-up window "
+            "(365); cases diagnosed sooner teach nothing about the undiagnosed",
+        ),
+    ] = 365,
     pseudo_observations: Annotated[
         int,
         typer.Option(
@@ -229,6 +238,7 @@ def calibrate(
         chronic_min_days=chronic_min_days,
         lookback_years=lookback_years,
         workup_days=workup_days,
+        min_history_days=min_history_days,
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
         prevalence=prevalence,

@@ -61,6 +61,7 @@ __all__ = [
     "DEFAULT_LOOKBACK_YEARS",
     "DEFAULT_PSEUDO_OBSERVATIONS",
     "DEFAULT_WORKUP_DAYS",
+    "MIN_HISTORY_DAYS",
     "PUBLISHED_PREVALENCE",
     "STATES",
     "VERSION",
@@ -84,6 +85,9 @@ DEFAULT_LOOKBACK_YEARS = 10.0
 #: Days before the index date left out: the diagnostic work-up (tests ordered because axSpA was
 #: already suspected, e.g. HLA-B27 and SI-joint imaging) would otherwise look like early signs.
 DEFAULT_WORKUP_DAYS = 365
+#: A case needs at least this many days between its first back-pain code and its diagnosis
+#: beyond the work-up window, so the look-back window holds some history.
+MIN_HISTORY_DAYS = 365
 #: The published likelihood ratio weighs as much as a study of this many cases (and controls).
 DEFAULT_PSEUDO_OBSERVATIONS = 50
 #: Share of persons held out (not used for the likelihood ratios) to fit the recalibration.
@@ -129,6 +133,7 @@ class SiteCalibration:
     diagnosed: int
     lookback_years: float
     workup_days: int
+    min_history_days: int
     published_prevalence: float
     base_rate: float
     pseudo_observations: int
@@ -219,23 +224,33 @@ def base_rate(
 
 
 def index_dates(
-    first_back_pain: F64, first_diagnosis: F64, *, last_day: int, seed: int
-) -> npt.NDArray[np.int64]:
-    """Index day (days since 1970) per person: the first diagnosis for a case; for everyone
-    else the first back-pain code plus a delay drawn (seeded) from the cases' delays between
-    first back-pain code and diagnosis, capped at the day after the data end.
+    first_back_pain: F64,
+    first_diagnosis: F64,
+    *,
+    last_day: int,
+    seed: int,
+    min_delay_days: int = 0,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+    """(index day in days since 1970, kept) per person.
+
+    A case's index is its first diagnosis; a case diagnosed less than ``min_delay_days`` after its
+    first back-pain code is not kept (it came to the records already diagnosed, or was diagnosed
+    at once: no pre-diagnosis history to learn from). Everyone else gets the first back-pain code
+    plus a delay drawn (seeded) from the kept cases' delays, capped at the day after the data end.
 
     Matching the time since back pain began keeps cases and controls comparable: without it a
     control's whole history (years more records) is set against a case's pre-diagnosis years.
     """
     case = ~np.isnan(first_diagnosis)
-    delays = np.maximum(first_diagnosis[case] - first_back_pain[case], 0.0)
+    delay = np.where(case, first_diagnosis - first_back_pain, np.inf)
+    kept = ~case | (delay >= min_delay_days)
+    delays = delay[case & kept]
     if delays.size == 0:
         delays = np.array([float(last_day + 1)])
     rng = np.random.default_rng(seed)
     drawn = first_back_pain + delays[rng.integers(0, delays.size, first_back_pain.size)]
     out = np.where(case, first_diagnosis, np.minimum(drawn, last_day + 1))
-    return out.astype(np.int64)
+    return out.astype(np.int64), kept
 
 
 def _estimate(
@@ -337,6 +352,7 @@ def fit(
     diagnosed: int,
     lookback_years: float = DEFAULT_LOOKBACK_YEARS,
     workup_days: int = DEFAULT_WORKUP_DAYS,
+    min_history_days: int = MIN_HISTORY_DAYS,
     prevalence: float = PUBLISHED_PREVALENCE,
     pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS,
     holdout_share: float = DEFAULT_HOLDOUT_SHARE,
@@ -355,6 +371,7 @@ def fit(
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
         workup_days=workup_days,
+        min_history_days=min_history_days,
     )
     y = np.asarray(is_case, dtype=bool)
     n_cases, n_controls = int(y.sum()), int((~y).sum())
@@ -406,6 +423,7 @@ def fit(
         diagnosed=diagnosed,
         lookback_years=lookback_years,
         workup_days=workup_days,
+        min_history_days=min_history_days,
         published_prevalence=prevalence,
         base_rate=rate,
         pseudo_observations=pseudo_observations,
@@ -458,11 +476,13 @@ def check_settings(
     pseudo_observations: int,
     holdout_share: float,
     workup_days: int = DEFAULT_WORKUP_DAYS,
+    min_history_days: int = MIN_HISTORY_DAYS,
 ) -> None:
     """Raise ``InputError`` naming each setting outside its range."""
     problems = []
     for name, value, lo, hi, what in (
         ("workup_days", workup_days, 0, 3650, "days"),
+        ("min_history_days", min_history_days, 0, 3650, "days"),
         ("lookback_years", lookback_years, 0.25, 100.0, "years"),
         ("prevalence", prevalence, 0.0001, 0.5, "a probability"),
         ("pseudo_observations", pseudo_observations, 0, 1_000_000, "a count"),
@@ -498,6 +518,7 @@ _DATA = {
 _SETTINGS = {
     "lookback_years": float,
     "workup_days": int,
+    "min_history_days": int,
     "published_prevalence": float,
     "base_rate": float,
     "pseudo_observations": int,
@@ -530,6 +551,7 @@ _RANGES: dict[str, tuple[float, float]] = {
     "diagnosed": (0, 1e12),
     "lookback_years": (0.25, 100.0),
     "workup_days": (0, 3650),
+    "min_history_days": (0, 3650),
     "published_prevalence": (0.0001, 0.5),
     "base_rate": (1e-6, 0.5),
     "pseudo_observations": (0, 1e6),

@@ -32,6 +32,7 @@ from immunospine.cohort.calibration import (
     DEFAULT_LOOKBACK_YEARS,
     DEFAULT_PSEUDO_OBSERVATIONS,
     DEFAULT_WORKUP_DAYS,
+    MIN_HISTORY_DAYS,
     PUBLISHED_PREVALENCE,
     SiteCalibration,
     check_settings,
@@ -244,6 +245,7 @@ def run_calibrate(
     pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS,
     holdout_share: float = DEFAULT_HOLDOUT_SHARE,
     workup_days: int = DEFAULT_WORKUP_DAYS,
+    min_history_days: int = MIN_HISTORY_DAYS,
     prevalence: float = PUBLISHED_PREVALENCE,
     seed: int = 0,
     on_step: Step | None = None,
@@ -260,6 +262,7 @@ def run_calibrate(
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
         workup_days=workup_days,
+        min_history_days=min_history_days,
     )
     step("checking OMOP tables and columns")
     available = backend.list_tables()
@@ -294,13 +297,15 @@ def run_calibrate(
     pop = backend.fetch(plan.calibration_population(tables, bp)).sort_by("person_id")
     pid = np.asarray(pop.column("person_id").to_pylist(), dtype=np.int64)
     last_day = dates["last_date"]
-    index_day = index_dates(
+    first_dx = _days(pop.column("first_diagnosis_date"))
+    index_day, kept = index_dates(
         _days(pop.column("first_back_pain_date")),
-        _days(pop.column("first_diagnosis_date")),
+        first_dx,
         last_day=(last_day - _EPOCH).days if last_day is not None else 0,
         seed=seed,
+        min_delay_days=workup_days + min_history_days,
     )
-    is_case = ~np.isnan(_days(pop.column("first_diagnosis_date")))
+    pid, index_day, is_case = pid[kept], index_day[kept], ~np.isnan(first_dx[kept])
     index = ibis.memtable(
         pa.table(
             {
@@ -333,5 +338,6 @@ def run_calibrate(
         pseudo_observations=pseudo_observations,
         holdout_share=holdout_share,
         workup_days=workup_days,
+        min_history_days=min_history_days,
         seed=seed,
     )

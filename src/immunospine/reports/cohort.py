@@ -183,6 +183,8 @@ class SiteCalibrationLike(Protocol):
     @property
     def workup_days(self) -> int: ...
     @property
+    def min_history_days(self) -> int: ...
+    @property
     def published_prevalence(self) -> float: ...
     @property
     def base_rate(self) -> float: ...
@@ -410,7 +412,8 @@ def calibration_text(cal: SiteCalibrationLike, out: Path) -> str:
         f"{cal.chronic_back_pain:,}, diagnosed among them {cal.diagnosed:,} "
         f"(any axSpA code: {cal.diagnosed_all:,})",
         f"cases: findings {cal.lookback_years:g} years before the first diagnosis, leaving out "
-        f"the last {cal.workup_days} days (work-up); controls at a matched date",
+        f"the last {cal.workup_days} days (work-up), diagnosed at least {cal.min_history_days} "
+        "days before that after their first back-pain code; controls at a matched date",
         f"base rate (undiagnosed chronic back pain with axSpA): {cal.base_rate:.4f} from the "
         f"published adult prevalence {cal.published_prevalence:.4f}",
         f"likelihood ratios from {cal.fit_cases:,} cases / {cal.fit_controls:,} controls; "

@@ -19,6 +19,7 @@ from immunospine.cohort.calibration import (
     DEFAULT_LOOKBACK_YEARS,
     DEFAULT_PSEUDO_OBSERVATIONS,
     DEFAULT_WORKUP_DAYS,
+    MIN_HISTORY_DAYS,
     PUBLISHED_PREVALENCE,
     SiteCalibration,
     to_toml,
@@ -74,6 +75,7 @@ class CalibrateRequest:
     chronic_min_days: int | None = None
     lookback_years: float = DEFAULT_LOOKBACK_YEARS
     workup_days: int = DEFAULT_WORKUP_DAYS
+    min_history_days: int = MIN_HISTORY_DAYS
     pseudo_observations: int = DEFAULT_PSEUDO_OBSERVATIONS
     holdout_share: float = DEFAULT_HOLDOUT_SHARE
     prevalence: float = PUBLISHED_PREVALENCE
@@ -138,6 +140,7 @@ def calibrate(
             params=ScreenParams(**given),
             lookback_years=req.lookback_years,
             workup_days=req.workup_days,
+            min_history_days=req.min_history_days,
             pseudo_observations=req.pseudo_observations,
             holdout_share=req.holdout_share,
             prevalence=req.prevalence,
