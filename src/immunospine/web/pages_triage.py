@@ -3,11 +3,15 @@
 Each field is named by its path in the case of ``triage-contract.md`` (``age``, ``sex``,
 ``back_pain.duration_months``, ``findings.hla_b27``, ``red_flags.saddle_anaesthesia``,
 ``pretest_probability``; the extras the case accepts: ``back_pain.buttock_pain``,
-``back_pain.neck_pain``, ``radiographic_sacroiliitis``, ``widespread_pain``). An empty field is
-absent (unknown), never zero or "no". The text of a number is read only when it is plainly a
-number; anything else goes to ``services.triage`` as typed, so the service names the field and
-the value in its own words (the same as the command line and the API), and the form comes back
-with each problem next to its field.
+``back_pain.neck_pain``, ``radiographic_sacroiliitis``, ``widespread_pain``,
+``numbness_or_tingling`` and ``known_conditions``). An empty field is absent (unknown), never zero
+or "no". ``known_conditions`` is one text of names of the autoimmune knowledge base separated by
+commas or semicolons (a comma inside brackets belongs to the name, as in "Inflammatory myopathy
+(polymyositis, dermatomyositis, ...)"); a name the base does not know comes back next to the field
+with the nearest names, the other answers kept. The text of a number is read only when it is
+plainly a number; anything else goes to ``services.triage`` as typed, so the service names the
+field and the value in its own words (the same as the command line and the API), and the form
+comes back with each problem next to its field.
 
 The result is shown red flags first, then urgency, the probability of axSpA, the referral with
 its next tests, the checklists and the rest, and the decision-support sentence; the words come
@@ -24,7 +28,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from immunospine.errors import InputError
+from immunospine.errors import InputError, json_text
 from immunospine.reports import wording
 from immunospine.reports.triage_text import EMERGENCY_FIRST, explanation_for_person
 from immunospine.services import triage
@@ -34,7 +38,7 @@ from immunospine.web.session import checked_form, require_user
 from immunospine.web.templating import gettext as _
 from immunospine.web.templating import render
 
-__all__ = ["FIELDS", "TriageField", "case_of", "router"]
+__all__ = ["FIELDS", "TriageField", "case_of", "names_of", "router"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,7 +48,7 @@ def N_(message: str) -> str:  # noqa: N802 - Babel's keyword for "extract, trans
     return message
 
 
-Kind = Literal["integer", "number", "boolean", "sex"]
+Kind = Literal["integer", "number", "boolean", "sex", "names"]
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -157,13 +161,41 @@ FIELDS: tuple[TriageField, ...] = (
         "radiographic_sacroiliitis", N_("Sacroiliitis on X-ray (definite)"), "boolean", _OTHER
     ),
     TriageField("widespread_pain", N_("Pain in many body regions"), "boolean", _OTHER),
+    TriageField("numbness_or_tingling", N_("Numbness or tingling"), "boolean", _OTHER),
+    TriageField(
+        "known_conditions",
+        N_("Diagnoses the person already has"),
+        "names",
+        _OTHER,
+        N_(
+            "autoimmune diseases of the knowledge base, separated by commas (e.g. lupus, "
+            "multiple sclerosis)"
+        ),
+    ),
 )
 _BY_NAME = {f.name: f for f in FIELDS}
+
+
+def names_of(text: str) -> list[str]:
+    """The names in one text, split at commas and semicolons outside brackets."""
+    names: list[str] = []
+    current, depth = "", 0
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ",;" and depth <= 0:
+            names.append(current)
+            current, depth = "", 0
+        else:
+            current += char
+    names.append(current)
+    return [n.strip() for n in names if n.strip()]
 
 
 def _value(field: TriageField, text: str) -> Any:
     """The case's value of one field's text: plain numbers and known words are read, anything
     else is handed on as typed for the service to name."""
+    if field.kind == "names":
+        return names_of(text)
     if field.kind in ("integer", "number") and _NUMBER.match(text):
         number = float(text)
         return int(number) if field.kind == "integer" and number.is_integer() else number
@@ -191,8 +223,11 @@ def _problems(exc: InputError) -> dict[str, str]:
     """Each problem under its field's name ('' for one that names no field of the form)."""
     out: dict[str, str] = {}
     for problem in exc.problems:
-        key = problem.field if problem.field in _BY_NAME else ""
+        field = problem.field.split("[", 1)[0]
+        key = field if field in _BY_NAME else ""
         text = problem.msg if key else problem.line
+        if key and field != problem.field and problem.has_value:  # one item of a list
+            text = f"{json_text(problem.value)} {problem.msg}"
         out[key] = f"{out[key]} {text}" if key in out else text
     return out
 
