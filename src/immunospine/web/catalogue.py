@@ -38,7 +38,7 @@ def extract() -> bytes:
         msgid_bugs_address="the immunospine issue tracker",
     )
     found = extract_from_dir(
-        str(ROOT), method_map, options_map, keywords={"_": None, "gettext": None}
+        str(ROOT), method_map, options_map, keywords={"_": None, "gettext": None, "N_": None}
     )
     for filename, lineno, message, comments, context in found:
         catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
