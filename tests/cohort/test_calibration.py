@@ -23,7 +23,7 @@ from immunospine.cohort.plan import ScreenPlan
 from immunospine.cohort.runner import run_calibrate, run_screen
 from immunospine.errors import InputError
 from immunospine.knowledge.probability.axspa import FINDINGS
-from tests.cohort.test_backends import PG_URL, needs_postgres
+from tests.cohort.test_backends import PG_URL, needs_postgres, needs_spark
 from tests.cohort.test_engine_support import build_testbed, random_population
 
 FIT_META = {
@@ -213,6 +213,33 @@ def test_calibrated_worklist_is_identical_on_postgres(tmp_path: Path) -> None:
             b = _screen(pg, tmp_path / "b.parquet", cal)
         finally:
             pg.close()
+    assert [r["person_id"] for r in a] == [r["person_id"] for r in b]
+    for ra, rb in zip(a, b, strict=True):
+        for col in ("probability_site", "probability_literature"):
+            assert math.isclose(ra.pop(col), rb.pop(col), abs_tol=1e-12)
+        assert ra == rb
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+@needs_spark
+def test_calibrated_worklist_is_identical_on_spark(tmp_path: Path) -> None:
+    from immunospine.cohort.backends.spark import SparkBackend
+
+    cal = _fixed_calibration()
+    people = random_population(seed=13, n=60)
+    duck = DuckDBBackend(build_testbed(people).write_parquet(tmp_path / "d"))
+    try:
+        a = _screen(duck, tmp_path / "a.parquet", cal)
+    finally:
+        duck.close()
+    spark = SparkBackend(build_testbed(people).write_parquet(tmp_path / "s"))
+    try:
+        b = _screen(spark, tmp_path / "b.parquet", cal)
+    finally:
+        spark.close()
     assert [r["person_id"] for r in a] == [r["person_id"] for r in b]
     for ra, rb in zip(a, b, strict=True):
         for col in ("probability_site", "probability_literature"):
