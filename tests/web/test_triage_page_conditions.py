@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from immunospine.reports import wording
-from immunospine.services import triage
+from immunospine.services import diseases, triage
 from immunospine.web.pages_triage import case_of, names_of
 from tests.web.conftest import csrf_of
 
@@ -74,6 +74,8 @@ def test_the_answers_reach_the_triage_service(pages: Pages) -> None:
         assert wording.condition_name(consideration.condition) in text
         assert " ".join(consideration.why.split()) in text
     assert '<option value="true" selected>' in page.text  # numbness kept in the form
+    assert 'href="/knowledge/diseases/systemic_lupus_erythematosus"' in page.text  # its entry
+    assert diseases.key_of("no such disease") is None
 
 
 def test_an_unknown_name_is_shown_at_its_field_with_the_nearest_keeping_the_answers(

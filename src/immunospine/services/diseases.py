@@ -17,6 +17,7 @@ __all__ = [
     "MECHANISMS",
     "describe",
     "entry_json",
+    "key_of",
     "list_diseases",
     "summary_json",
 ]
@@ -58,6 +59,12 @@ def entry_json(key: str, entry: autoimmune.Disease) -> dict[str, Any]:
 def list_diseases(mechanism: str | None = None, group: str | None = None) -> list[dict[str, Any]]:
     """Every disease (or those reaching the back by ``mechanism``, in ``group``), as rows."""
     return [summary_json(k, d) for k, d in autoimmune.diseases(mechanism, group).items()]
+
+
+def key_of(name: str) -> str | None:
+    """The key of the disease called ``name`` (key, name or alias, any case), or None (the
+    pages link a triage consideration to its entry only when it is one)."""
+    return autoimmune.resolve(name)
 
 
 def describe(name: str) -> dict[str, Any]:

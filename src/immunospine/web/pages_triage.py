@@ -31,7 +31,7 @@ from fastapi.responses import Response
 from immunospine.errors import InputError, json_text
 from immunospine.reports import wording
 from immunospine.reports.triage_text import EMERGENCY_FIRST, explanation_for_person
-from immunospine.services import triage
+from immunospine.services import diseases, triage
 from immunospine.services.self_check import QUESTIONS
 from immunospine.services.triage import TriageResult
 from immunospine.web.session import checked_form, require_user
@@ -279,7 +279,8 @@ def _result(result: TriageResult) -> dict[str, Any]:
         "reasons": result.referral.reasons,
         "emergency_first": EMERGENCY_FIRST,
         "considerations": [
-            (wording.condition_name(c.condition), c.why) for c in result.considerations
+            (wording.condition_name(c.condition), c.why, diseases.key_of(c.condition))
+            for c in result.considerations
         ],
         "explanation": explanation_for_person(result),
         "disclaimer": result.disclaimer,
