@@ -22,6 +22,7 @@ rows read per table are reported, so the figures give a per-row cost (docs/spark
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -61,6 +62,41 @@ def rows_per_table(data: Path) -> dict[str, int]:
     }
 
 
+def _become_subreaper() -> None:
+    """Orphans of our children become ours (Linux ``PR_SET_CHILD_SUBREAPER``).
+
+    pyspark does not wait for its driver JVM: the JVM exits after the CLI and is reparented. As a
+    subreaper this process reaps it, so its CPU time is counted in ``RUSAGE_CHILDREN``.
+    """
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+
+
+def _reap_orphans(keep: set[int], timeout_s: float = 30.0) -> None:
+    """Wait for every child of this process except ``keep`` (the cluster's daemons)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        mine = [
+            int(p.name)
+            for p in Path("/proc").iterdir()
+            if p.name.isdigit() and _ppid(p) == os.getpid() and int(p.name) not in keep
+        ]
+        if not mine:
+            return
+        for pid in mine:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+        time.sleep(0.2)
+
+
+def _ppid(proc: Path) -> int:
+    try:
+        return int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
 def _children_cpu() -> float:
     """CPU seconds of this process's finished children (the CLI and its driver JVM)."""
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -78,12 +114,17 @@ def _reaped_cpu(pids: list[int]) -> float:
 
 
 def screen(
-    argv: list[str], out: Path, env: dict[str, str], workers: list[int] | None = None
+    argv: list[str],
+    out: Path,
+    env: dict[str, str],
+    workers: list[int] | None = None,
+    keep: tuple[int, ...] = (),
 ) -> dict[str, Any]:
     """One ``cohort screen`` in a fresh process: wall and CPU seconds, and the summary.
 
-    CPU: the command and its driver JVM, plus (``workers``) the executors the workers ran and
-    reaped. On a shared box the CPU time is the figure to scale from, not the wall time.
+    CPU: the command and its driver JVM (reaped here: :func:`_become_subreaper`), plus
+    (``workers``) the executors the workers ran and reaped. On a shared box the CPU time is the
+    figure to scale from, not the wall time.
     """
     cpu0, exec0 = _children_cpu(), _reaped_cpu(workers or [])
     start = time.perf_counter()
@@ -97,6 +138,7 @@ def screen(
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{argv} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    _reap_orphans(set(keep))  # the driver JVM, reparented to us
     if workers:  # the workers reap their executors when the application ends
         time.sleep(3)
     driver = _children_cpu() - cpu0
@@ -143,6 +185,7 @@ def main() -> int:
         print(f"no data at {data}: run immunospine cohort generate --density realistic")
         return 1
     rows = rows_per_table(data)
+    _become_subreaper()
     load_before = _loadavg()
     driver_defaults = {
         "spark.executor.memory": args.executor_memory,
@@ -171,7 +214,8 @@ def main() -> int:
                     ("duckdb", ["--backend", "duckdb", "--data", str(data)], local_env),
                 ):
                     pids = [p.pid for p in cluster.procs[1:]] if name == "cluster" else None
-                    result = screen(argv, outs[name], e, pids)
+                    daemons = tuple(p.pid for p in cluster.procs)
+                    result = screen(argv, outs[name], e, pids, daemons)
                     summaries[name] = result.pop("summary")
                     runs[name].append(result)
             executors = len(cluster.executor_logs())
