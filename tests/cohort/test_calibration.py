@@ -94,6 +94,12 @@ def test_scaled_logistic_recovers_the_slope_when_controls_hide_cases() -> None:
     assert plain < scaled
 
 
+def test_a_slope_from_few_cases_is_shrunk_toward_one() -> None:
+    assert sc._shrunk_slope(3.0, 4.0) == pytest.approx((3.0 / 4.0 + 4.0) / (1 / 4.0 + 4.0))
+    assert sc._shrunk_slope(3.0, 1e-6) == pytest.approx(3.0, abs=1e-4)
+    assert sc._shrunk_slope(3.0, math.inf) == 1.0
+
+
 def test_base_rate_from_published_prevalence_and_the_diagnosed() -> None:
     # 0.0096 × 100,000 = 960 expected; 500 diagnosed, 450 of them in the population (90 %):
     # 0.9 × 460 = 414 expected undiagnosed among 9,550.

@@ -28,7 +28,8 @@ seeded, not used for the LRs) a logistic regression of case on ``S`` gives the s
 findings that are not independent; a slope survives case-control sampling, an intercept does
 not). The controls hide undiagnosed cases, so the fit is the labelled/unlabelled one
 (:func:`scaled_logistic_fit`): P(case) = ceiling × sigmoid(a + b·S), ceiling = the diagnosed share
-of all expected cases in the held-out sample (from the base rate). The intercept is set so that
+of all expected cases in the held-out sample (from the base rate); the fitted slope is shrunk
+toward 1 by precision weighting (prior SD :data:`SLOPE_PRIOR_SD`). The intercept is set so that
 the mean calibrated probability over the worklist's persons (their findings as the screen sees
 them) equals :func:`base_rate`, the share expected to have axSpA from the published prevalence
 and the site's diagnosed count. ``log_odds_site = intercept +
@@ -326,6 +327,48 @@ def scaled_logistic_fit(x: F64, y: npt.NDArray[np.bool_], ceiling: float) -> tup
     return a, b
 
 
+#: Prior of the recalibration slope: normal around 1 (the LRs as they are) with this SD, so a site
+#: with a few dozen held-out cases does not get a slope from noise.
+SLOPE_PRIOR_SD = 0.5
+
+
+def slope_variance(x: F64, slope: float, ceiling: float, y: npt.NDArray[np.bool_]) -> float:
+    """Variance of the fitted slope (inverse Fisher information at the fit, intercept refitted)."""
+    a, _ = scaled_logistic_fit_intercept(x, y, ceiling, slope)
+    sig = 1 / (1 + np.exp(-np.clip(a + slope * x, -35, 35)))
+    mu = np.clip(ceiling * sig, 1e-12, 1 - 1e-12)
+    dmu = ceiling * sig * (1 - sig)
+    w = dmu * dmu / (mu * (1 - mu))
+    h = np.array([[w.sum(), (w * x).sum()], [(w * x).sum(), (w * x * x).sum()]])
+    det = float(np.linalg.det(h))
+    return float(h[0, 0] / det) if det > 0 else math.inf
+
+
+def scaled_logistic_fit_intercept(
+    x: F64, y: npt.NDArray[np.bool_], ceiling: float, slope: float
+) -> tuple[float, float]:
+    """The intercept of :func:`scaled_logistic_fit` with the slope held at ``slope``."""
+    a = 0.0
+    t = y.astype(np.float64)
+    for _ in range(200):
+        sig = 1 / (1 + np.exp(-np.clip(a + slope * x, -35, 35)))
+        mu = np.clip(ceiling * sig, 1e-12, 1 - 1e-12)
+        dmu = ceiling * sig * (1 - sig)
+        w = float((dmu * dmu / (mu * (1 - mu))).sum())
+        step = float(((t - mu) * dmu / (mu * (1 - mu))).sum()) / max(w, 1e-12)
+        a += max(-1.0, min(1.0, step))
+        if abs(step) < 1e-10:
+            break
+    return a, slope
+
+
+def _shrunk_slope(fitted: float, variance: float) -> float:
+    """Precision-weighted between the fitted slope and the prior 1 (SD :data:`SLOPE_PRIOR_SD`)."""
+    w_fit = 0.0 if not math.isfinite(variance) or variance <= 0 else 1 / variance
+    w_prior = 1 / SLOPE_PRIOR_SD**2
+    return min(max((w_fit * fitted + w_prior) / (w_fit + w_prior), 0.0), 10.0)
+
+
 def _intercept_for_mean(x: F64, target: float) -> float:
     """The ``a`` with mean(sigmoid(a + x)) = ``target`` (monotone in ``a``: bisection)."""
     lo, hi = -40.0, 40.0
@@ -407,8 +450,8 @@ def fit(
         score += ln_by_state[s]
     n_check_cases, n_check_controls = int(y[check].sum()), int((~y[check]).sum())
     ceiling = n_check_cases / (n_check_cases + rate * n_check_controls)
-    _, slope = scaled_logistic_fit(score[check], y[check], ceiling)
-    slope = min(max(slope, 0.0), 10.0)
+    _, fitted = scaled_logistic_fit(score[check], y[check], ceiling)
+    slope = _shrunk_slope(fitted, slope_variance(score[check], fitted, ceiling, y[check]))
     now = np.zeros(len(next(iter(worklist_states.values()))))
     for name in FINDINGS:
         by_state = np.array([math.log(f.shrunk_lr) for f in findings if f.finding == name])
