@@ -178,3 +178,21 @@ def test_cli_names_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
 def test_master_forms(url: str, local: bool, loopback: bool) -> None:
     master = parse_master(url)
     assert (master.local, master.loopback) == (local, loopback)
+
+
+def test_site_spark_defaults_win_over_ours(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from immunospine.cohort.backends.spark import site_defaults
+
+    (tmp_path / "spark-defaults.conf").write_text(
+        "# a site's settings\nspark.driver.memory 8g\nspark.driver.extraJavaOptions -Da=b\n"
+        "spark.sql.shuffle.partitions=96\nspark.executor.memory: 4g\n"
+    )
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path))
+    assert site_defaults() == {
+        "spark.driver.memory": "8g",
+        "spark.driver.extraJavaOptions": "-Da=b",
+        "spark.sql.shuffle.partitions": "96",
+        "spark.executor.memory": "4g",
+    }
+    monkeypatch.setenv("SPARK_CONF_DIR", str(tmp_path / "none"))
+    assert site_defaults() == {}

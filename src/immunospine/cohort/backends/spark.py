@@ -160,6 +160,25 @@ def check_reachable(master: Master, timeout_s: float = CONNECT_TIMEOUT_S) -> Non
     )
 
 
+def site_defaults() -> dict[str, str]:
+    """``spark-defaults.conf`` of ``$SPARK_CONF_DIR`` (else ``$SPARK_HOME/conf``), as spark-submit
+    reads it (Java properties: ``key value``, ``key=value`` or ``key: value``; ``#`` comments)."""
+    folder = os.environ.get("SPARK_CONF_DIR") or (
+        str(Path(os.environ["SPARK_HOME"]) / "conf") if os.environ.get("SPARK_HOME") else ""
+    )
+    path = Path(folder) / "spark-defaults.conf" if folder else None
+    if path is None or not path.is_file():
+        return {}
+    out = {}
+    for line in path.read_text(errors="replace").splitlines():
+        text = line.strip()
+        if text and not text.startswith("#"):
+            m = re.match(r"([^\s=:]+)\s*[=:\s]?\s*(.*)", text)
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
 def jvm_log_path() -> Path:
     """Where the driver JVM's standard output and error go (one file per Python process)."""
     return Path(tempfile.gettempdir()) / f"immunospine-spark-{os.getpid()}.log"
@@ -217,8 +236,10 @@ def spark_session(
             f"it cannot also connect to {master.url}"
         )
     conf = SparkConf().setAppName(app_name).setMaster(master.url)
+    configured = site_defaults()
     for key, value in (LOCAL_CONF if master.local else QUIET_CONF).items():
-        conf.set(key, value)
+        if key not in configured:  # our --conf would override the site's spark-defaults.conf
+            conf.set(key, value)
     if master.loopback:
         # the JVM picks its own address from the environment before any conf is read
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
