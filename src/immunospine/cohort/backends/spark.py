@@ -265,11 +265,11 @@ def spark_session(
 def shuffle_partitions(context: Any) -> int:
     """Shuffle partitions for a cluster that did not set them: twice its cores, at least 8.
 
-    Spark's default (200) is made for large data; the cached back-pain table keeps that many
-    partitions (adaptive execution does not coalesce a cached plan), and on a small cluster each
-    of the worklist's stages then runs 200 tiny tasks. ``defaultParallelism`` is the cores of the
-    executors registered so far; a site sets ``spark.sql.shuffle.partitions`` itself for large
-    data (docs/spark.md).
+    Spark's default (200) is made for large data: on the two-worker test cluster several of the
+    screen's stages then ran 200 tiny tasks each (observed in the executors' logs; adaptive
+    execution did not coalesce them), and the screen timed out. ``defaultParallelism`` is the
+    cores of the executors registered so far; a site sets ``spark.sql.shuffle.partitions`` itself
+    for large data (docs/spark.md).
     """
     return max(8, 2 * int(context.defaultParallelism))
 
