@@ -412,6 +412,56 @@ def generate_realistic(out: Path, patients: int, seed: int) -> dict[str, Any]:
     }
 
 
+def replicate(source: Path, out: Path, copies: int) -> dict[str, Any]:
+    """``copies`` copies of a generated population, person and record ids shifted per copy.
+
+    A stand-in for a larger generation when the box cannot generate it in time: copy ``k`` adds
+    ``k × (largest person_id)`` to every person id and ``k × 10^10`` to every record id
+    (``*_id`` except concept ids), so ids stay unique and each part file holds one copy.
+    Concept and vocabulary tables are copied once.
+    """
+    import duckdb
+
+    con = duckdb.connect()
+    persons = con.execute(
+        f"SELECT max(person_id) FROM {table_source(source, 'person')}"  # noqa: S608
+    ).fetchone()
+    shift = int(persons[0]) if persons else 0
+    start = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        name = entry.name.removesuffix(".parquet")
+        if entry.is_file() and entry.suffix != ".parquet":
+            continue
+        src = table_source(source, name)
+        described = con.execute(f"DESCRIBE SELECT * FROM {src}").fetchall()  # noqa: S608
+        cols = [r[0] for r in described]
+        if "person_id" not in cols:
+            copy = f"COPY (SELECT * FROM {src}) TO '{out / entry.name}' (FORMAT parquet)"  # noqa: S608
+            con.execute(copy)
+            continue
+        (out / name).mkdir(exist_ok=True)
+        for k in range(copies):
+            shifted = [
+                f"person_id + {k * shift} AS person_id"
+                if c == "person_id"
+                else f"{c} + {k * 10**10} AS {c}"
+                for c in cols
+                if c.endswith("_id") and not c.endswith("concept_id")
+            ]
+            select = f"* REPLACE ({', '.join(shifted)})"
+            target = out / name / f"part-{k:05d}.parquet"
+            copy = f"COPY (SELECT {select} FROM {src}) TO '{target}' (FORMAT parquet)"  # noqa: S608
+            con.execute(copy)
+    files = [p for p in out.rglob("*") if p.is_file()]
+    return {
+        "source": str(source),
+        "copies": copies,
+        "seconds": round(time.perf_counter() - start, 1),
+        "bytes_on_disk": sum(p.stat().st_size for p in files),
+    }
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--patients", type=int, default=1_000_000)
@@ -427,10 +477,21 @@ def main() -> int:
         help="write the realistic data to --data (or the default path) and report its cost",
     )
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument(
+        "--replicate-from",
+        type=Path,
+        default=None,
+        help="write --data as --copies shifted copies of this generated population",
+    )
+    ap.add_argument("--copies", type=int, default=10)
     args, _unknown = ap.parse_known_args()  # run.py passes its arguments to every benchmark
     data = args.data or HERE / "data" / f"omop_realistic_{args.patients}"
     if args.child:
         return child(args.child, data, args.out, args.memory_limit)
+    if args.replicate_from:
+        report = replicate(args.replicate_from, data, args.copies)
+        print(json.dumps(report, indent=2))
+        return 0
     if args.generate:
         print(json.dumps(generate_realistic(data, args.patients, args.seed), indent=2))
         return 0

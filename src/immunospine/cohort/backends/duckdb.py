@@ -35,16 +35,18 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*[KMGT]i?B$", re.IGNORECASE)
 SEMI_JOIN_MIN_VALUES = 2
 
 
-def semi_join_in_lists(sql: str) -> str:
+def semi_join_in_lists(sql: Any) -> Any:
     """``col IN (1, 2, …)`` in a ``WHERE`` clause → ``col IN (SELECT UNNEST([1, 2, …]))``.
 
-    Only lists of integer literals directly under a ``WHERE`` (not in projections, where an IN
-    is a value, not a filter) are rewritten; the rows are the same either way.
+    Takes and returns SQL text, or a sqlglot tree (rewritten in place: the backend passes Ibis's
+    tree, so the SQL is neither printed nor parsed twice). Only lists of integer literals directly
+    under a ``WHERE`` (not in projections, where an IN is a value, not a filter) are rewritten;
+    the rows are the same either way.
     """
     import sqlglot
     from sqlglot import exp
 
-    tree = sqlglot.parse_one(sql, read="duckdb")
+    tree = sqlglot.parse_one(sql, read="duckdb") if isinstance(sql, str) else sql
 
     def rewrite(node: exp.Expression) -> exp.Expression:
         values = node.args.get("expressions") or []
@@ -54,12 +56,13 @@ def semi_join_in_lists(sql: str) -> str:
             and all(isinstance(v, exp.Literal) and not v.is_string for v in values)
             and isinstance(node.find_ancestor(exp.Where, exp.Select), exp.Where)
         ):
-            ids = ", ".join(v.sql(dialect="duckdb") for v in values)
-            query = sqlglot.parse_one(f"SELECT UNNEST([{ids}])", read="duckdb")
-            return exp.In(this=node.this.copy(), query=exp.Subquery(this=query))
+            unnest = exp.Unnest(expressions=[exp.Array(expressions=[v.copy() for v in values])])
+            query = exp.Select(expressions=[unnest])
+            return exp.In(this=node.this, query=exp.Subquery(this=query))
         return node
 
-    return tree.transform(rewrite).sql(dialect="duckdb")
+    out = tree.transform(rewrite, copy=False)
+    return out.sql(dialect="duckdb") if isinstance(sql, str) else out
 
 
 def _modules() -> tuple[Any, Any, tuple[type[BaseException], ...]]:
@@ -137,10 +140,16 @@ class DuckDBBackend:
         with map_backend_errors(self.name, self._errors, sql=lambda: compile_sql(expr, "duckdb")):
             return self._con.to_pyarrow(expr)
 
+    def _sql(self, expr: ir.Table) -> str:
+        """What DuckDB runs: Ibis's tree with :func:`semi_join_in_lists`, printed once, plain."""
+        with map_backend_errors(self.name, self._errors, sql=lambda: compile_sql(expr, "duckdb")):
+            tree = self._con.compiler.to_sqlglot(expr)
+            return str(semi_join_in_lists(tree).sql(dialect=self._con.dialect, copy=False))
+
     def write(self, expr: ir.Table, path: Path) -> None:
         """``COPY (query) TO path``: DuckDB writes the file itself, rows in query order."""
         fmt = "FORMAT parquet" if output_format(path) == "parquet" else "FORMAT csv, HEADER true"
-        sql = semi_join_in_lists(compile_sql(expr, self.dialect))
+        sql = self._sql(expr)
         target = str(path).replace("'", "''")
         with map_backend_errors(self.name, self._errors, sql=sql):
             self._con.con.execute(f"COPY ({sql}) TO '{target}' ({fmt})")
@@ -149,7 +158,7 @@ class DuckDBBackend:
         """``CREATE TEMP TABLE … AS (query)``: lives in this connection until ``close``."""
         self._temp_tables += 1
         name = f"_immunospine_{self._temp_tables}"
-        sql = semi_join_in_lists(compile_sql(expr, self.dialect))
+        sql = self._sql(expr)
         with map_backend_errors(self.name, self._errors, sql=sql):
             self._con.con.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {sql}')
             return self._con.table(name)
