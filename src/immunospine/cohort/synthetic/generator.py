@@ -19,7 +19,9 @@ so readers can parallelise; each chunk's files are written on their own (``worke
 so its row ids start at ``chunk * 2**32 + 1`` (unique, not contiguous). ``truth`` is laid out like
 the tables. Within a chunk the clinical rows come first, sorted by person, then the background
 rows, sorted by person.
-``DIR/concept_ancestor.parquet`` holds the self-rows (level 0) of every concept id written;
+``DIR/concept.parquet``, ``concept_ancestor.parquet`` and ``concept_relationship.parquet`` are the
+vocabulary subset of ``synthetic.vocabulary`` (every set concept and every concept id written), so
+the concept sets resolve by code as at a site;
 ``DIR/generation.json`` how the run was made.
 
 Determinism: chunk ``i`` draws from ``numpy.random.default_rng([seed, i])`` (the background from
@@ -46,6 +48,7 @@ import pyarrow.parquet as pq
 from immunospine.cohort.omop_schema import CLINICAL_TABLES, arrow_schema
 from immunospine.cohort.synthetic import _background, _chunk
 from immunospine.cohort.synthetic.calibration import with_overrides
+from immunospine.cohort.synthetic.vocabulary import VOCABULARY_TABLES, vocabulary_tables
 from immunospine.errors import InputError
 from immunospine.version import __version__
 
@@ -73,7 +76,7 @@ MAX_WORKERS = 64
 #: written on its own (in parallel) and ids stay unique.
 ROW_ID_STRIDE = 1 << 32
 MAX_PERSONS = 50_000_000
-OUTPUT_TABLES: tuple[str, ...] = (*CLINICAL_TABLES, "concept_ancestor")
+OUTPUT_TABLES: tuple[str, ...] = (*CLINICAL_TABLES, *VOCABULARY_TABLES)
 #: How a run was made (persons, seed, density, overrides, version), so it can be repeated.
 RUN_FILE = "generation.json"
 
@@ -97,7 +100,7 @@ class GenerationResult:
         """Per table its file (single layout) or its folder of parts (partitioned)."""
 
         def where(t: str) -> Path:
-            part = self.layout == "partitioned" and t != "concept_ancestor"
+            part = self.layout == "partitioned" and t not in VOCABULARY_TABLES
             return self.out_dir / t if part else self.out_dir / f"{t}.parquet"
 
         return tuple(where(t) for t in (*self.rows, "truth"))
@@ -184,11 +187,9 @@ def generate(
                     progress(done)
     finally:
         sink.close()
-    ids = np.array(sorted(c for c in concepts if c > 0), dtype=np.int32)
-    zeros = np.zeros(ids.size, dtype=np.int32)
-    ancestor = pa.table([ids, ids, zeros, zeros], schema=arrow_schema("concept_ancestor"))
-    pq.write_table(ancestor, out / "concept_ancestor.parquet")
-    rows["concept_ancestor"] = ancestor.num_rows
+    for name, vocab_table in vocabulary_tables(concepts).items():
+        pq.write_table(vocab_table, out / f"{name}.parquet")
+        rows[name] = vocab_table.num_rows
     result = GenerationResult(out, n_persons, seed, chunk_size, rows, changed, density, layout)
     _write_run_file(result)
     return result
