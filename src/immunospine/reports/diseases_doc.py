@@ -52,11 +52,13 @@ def render_diseases() -> str:
         "<!-- Generated from knowledge/data/autoimmune_diseases/*.toml by "
         "`python -m immunospine.docsgen --write`. Do not edit. -->",
         "",
-        f"The knowledge base holds {n} immune-mediated diseases. It starts from the list of "
-        "Hayter and Cook (2012), which names 81 autoimmune diseases, and adds the diseases of the "
-        "other lists below, so that it is complete rather than selective: a disease that does not "
-        "usually reach the back says so (*not typical*). `immunospine knowledge diseases`, "
-        "`immunospine knowledge disease NAME` and `GET /api/v1/knowledge/diseases[/NAME]` show "
+        f"The knowledge base holds {n} immune-mediated diseases. It starts from the Autoimmune "
+        "Association's list (144 names, read as a public copy; every name maps onto an entry) "
+        "and adds the diseases of the other lists below (Hayter and Cook's 81, whose table could "
+        "not be read here, so that membership is reconstructed), so that it is complete rather "
+        "than selective: a disease that does not usually reach the back says so (*not typical*). "
+        "`immunospine knowledge diseases`, `immunospine knowledge disease NAME`, "
+        "`GET /api/v1/knowledge/diseases[/NAME]` and the page `/knowledge/diseases` show "
         "the same entries; the triage's *other things to consider* draws on them "
         "(knowledge/reasoning/considerations.py states the rule). General medical knowledge in "
         "our own words, not a substitute for the sources.",
