@@ -308,9 +308,11 @@ def test_calibration_recovers_a_planted_coding_habit_and_calibrates(tmp_path: Pa
     other = _generate(tmp_path / "other", 60_000, 2, habit)
     backend = DuckDBBackend(other)
     try:
-        run_screen(backend, tmp_path / "w.parquet", calibration=site)
+        summary = run_screen(backend, tmp_path / "w.parquet", calibration=site)
     finally:
         backend.close()
+    assert summary.ranked_by == "probability_site"
+    assert "ranked by probability_site" in summary.disclaimer
     ev = evaluate(pq.read_table(tmp_path / "w.parquet"), pq.read_table(other / "truth.parquet"))
     lit, cal = ev.probabilities
     assert (lit.column, cal.column) == ("probability_literature", "probability_site")

@@ -59,6 +59,15 @@ WORKLIST_NOTE = (
     "How to read it: docs/case-finding.md."
 )
 
+#: The note of a calibrated worklist: what ranks it and what ``contributions`` still shows.
+CALIBRATED_WORKLIST_NOTE = (
+    "A worklist for clinical review, ranked by probability_site: the axSpA likelihood-ratio model "
+    "with this site's likelihood ratios and recalibration (cohort calibrate); "
+    "probability_literature is the uncalibrated model and contributions shows its published "
+    "ratios. It supports decisions and is not a diagnosis. nsaid_response is a proxy (at least 2 "
+    "NSAID exposures), not a recorded response. How to read it: docs/case-finding.md."
+)
+
 
 @dataclass(frozen=True)
 class ScreenSummary:
@@ -202,6 +211,7 @@ def run_screen(
         unresolved_codes=resolved.unresolved,
         ranked_by=ranking_column(calibration),
         calibration=calibration_path,
+        disclaimer=WORKLIST_NOTE if calibration is None else CALIBRATED_WORKLIST_NOTE,
     )
 
 
