@@ -39,7 +39,7 @@ def test_a_huge_crp_gives_valid_json() -> None:
 @pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
 def test_a_result_that_is_not_finite_is_refused_naming_where(bad: float) -> None:
     result = Result(
-        name="demo",
+        name="basdai",
         version="1",
         score=1.0,
         category=None,
@@ -51,4 +51,4 @@ def test_a_result_that_is_not_finite_is_refused_naming_where(bad: float) -> None
     with pytest.raises(InputError) as info:
         result_json(result)
     assert "components.parts[1].x" in str(info.value)
-    assert str(info.value).startswith("demo: ")
+    assert str(info.value).startswith("basdai: ")
