@@ -44,8 +44,8 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class ScreenRequest:
-    """What a face asks for: a backend and its source (``data`` or ``omop_url``), and knobs."""
+class _CohortRequest:
+    """A backend and its source (``data`` or ``omop_url``), where to write, the shared knobs."""
 
     backend: str
     out: Path
@@ -55,24 +55,21 @@ class ScreenRequest:
     memory_limit: str | None = None
     threads: int | None = None
     spark_master: str | None = None
-    pretest_probability: float | None = None
     chronic_min_days: int | None = None
+
+
+@dataclass(frozen=True)
+class ScreenRequest(_CohortRequest):
+    """``cohort screen``: where to write the worklist, the pre-test probability, a site.toml."""
+
+    pretest_probability: float | None = None
     calibration: Path | None = None
 
 
 @dataclass(frozen=True)
-class CalibrateRequest:
-    """``cohort calibrate``: a backend and its source, where to write site.toml, the settings."""
+class CalibrateRequest(_CohortRequest):
+    """``cohort calibrate``: where to write site.toml, and the calibration settings."""
 
-    backend: str
-    out: Path
-    data: Path | None = None
-    omop_url: str | None = None
-    schema: str | None = None
-    memory_limit: str | None = None
-    threads: int | None = None
-    spark_master: str | None = None
-    chronic_min_days: int | None = None
     lookback_years: float = DEFAULT_LOOKBACK_YEARS
     workup_days: int = DEFAULT_WORKUP_DAYS
     min_history_days: int = MIN_HISTORY_DAYS
@@ -82,16 +79,17 @@ class CalibrateRequest:
     seed: int = 0
 
 
-def _params(req: ScreenRequest) -> ScreenParams:
+def _params(req: _CohortRequest) -> ScreenParams:
+    """The screen parameters a request sets; the rest keep their defaults."""
     given: dict[str, Any] = {}
-    if req.pretest_probability is not None:
+    if isinstance(req, ScreenRequest) and req.pretest_probability is not None:
         given["pretest_probability"] = req.pretest_probability
     if req.chronic_min_days is not None:
         given["chronic_min_days"] = req.chronic_min_days
     return ScreenParams(**given)
 
 
-def _open(req: ScreenRequest | CalibrateRequest) -> CohortBackend:
+def _open(req: _CohortRequest) -> CohortBackend:
     return open_backend(
         req.backend,
         data=req.data,
@@ -130,14 +128,12 @@ def calibrate(
             ("out",), "the calibration file must end in .toml", str(req.out),
             context="cohort calibrate",
         )  # fmt: skip
-    given: dict[str, Any] = {}
-    if req.chronic_min_days is not None:
-        given["chronic_min_days"] = req.chronic_min_days
+    params = _params(req)
     backend = _open(req)
     try:
         cal = run_calibrate(
             backend,
-            params=ScreenParams(**given),
+            params=params,
             lookback_years=req.lookback_years,
             workup_days=req.workup_days,
             min_history_days=req.min_history_days,
