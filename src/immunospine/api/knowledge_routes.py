@@ -9,7 +9,7 @@ the nearest ones.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Query
 from fastapi.responses import JSONResponse
@@ -29,30 +29,10 @@ __all__ = [
 ]
 
 PREFIX = "/api/v1/knowledge"
-MechanismName = Literal[
-    "spinal_inflammation",
-    "nerve_or_spinal_cord",
-    "referred_pain",
-    "muscle_or_soft_tissue",
-    "treatment_related",
-    "widespread_pain",
-]
-GroupName = Literal[
-    "spondyloarthritis",
-    "inflammatory_arthritis",
-    "connective_tissue",
-    "vasculitis",
-    "neurological",
-    "gastrointestinal_liver",
-    "endocrine",
-    "skin",
-    "haematological",
-    "kidney",
-    "eye",
-    "lung_heart",
-    "other",
-]
-Involvement = Literal["typical", "possible", "rare", "not_typical"]
+# The knowledge base's own names (through the service), so the schema cannot drift from the data.
+MechanismName = service.Mechanism
+GroupName = service.Group
+Involvement = service.BackInvolvement
 
 
 class DiseaseSummary(BaseModel):

@@ -15,6 +15,9 @@ from immunospine.knowledge.reasoning import autoimmune
 __all__ = [
     "GROUPS",
     "MECHANISMS",
+    "BackInvolvement",
+    "Group",
+    "Mechanism",
     "describe",
     "entry_json",
     "key_of",
@@ -24,6 +27,10 @@ __all__ = [
 
 MECHANISMS = autoimmune.MECHANISMS
 GROUPS = autoimmune.GROUPS
+#: The names a face may validate against (the knowledge module's own ``Literal`` types).
+Mechanism = autoimmune.Mechanism
+Group = autoimmune.Group
+BackInvolvement = autoimmune.BackInvolvement
 
 
 def summary_json(key: str, entry: autoimmune.Disease) -> dict[str, Any]:

@@ -41,6 +41,7 @@ __all__ = [
     "BackInvolvement",
     "Disease",
     "DiseaseList",
+    "Group",
     "Mechanism",
     "Source",
     "disease",
@@ -53,7 +54,7 @@ __all__ = [
     "suggest",
 ]
 
-GROUPS: tuple[str, ...] = (
+Group = Literal[
     "spondyloarthritis",
     "inflammatory_arthritis",
     "connective_tissue",
@@ -67,7 +68,8 @@ GROUPS: tuple[str, ...] = (
     "eye",
     "lung_heart",
     "other",
-)
+]
+GROUPS: tuple[str, ...] = get_args(Group)
 """Allowed file stems of ``data/autoimmune_diseases/`` (body-system groups)."""
 
 Mechanism = Literal[
